@@ -1,0 +1,220 @@
+"""The forecaster interface and the :class:`Forecast` result object.
+
+Every crossingcast model follows scikit-learn's conventions: parameters are
+stored unchanged by ``__init__``, ``fit(frame)`` learns from a daily frame and
+returns ``self``, fitted attributes end in ``_``.  ``predict(future)`` takes a
+frame of *future* dates (exogenous columns only: weather, events, calendar)
+and returns a :class:`Forecast`: a predictive distribution, not a point.
+
+A :class:`Forecast` holds, per day, the predictive **mean** (non-negative; the
+quantity whose sum is an unbiased total), predictive **quantiles**, and
+**sample paths** (``n_paths × n_days``).  Totals over weeks, months or a
+season and their intervals are computed from the paths, because a sum of daily
+quantiles is not a quantile of the sum.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from crossingcast.errors import ModelError, NotFittedError
+
+__all__ = ["Forecast", "BaseForecaster", "DEFAULT_QUANTILES", "quantile_label", "load_forecaster"]
+
+DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+def quantile_label(q: float) -> str:
+    """Column label of quantile ``q``: 0.1 -> ``"p10"``, 0.05 -> ``"p5"``, 0.975 -> ``"p97.5"``."""
+    pct = round(float(q) * 100, 6)
+    return f"p{int(pct)}" if float(pct).is_integer() else f"p{pct:g}"
+
+
+@dataclass
+class Forecast:
+    """A predictive distribution of daily arrivals.
+
+    Parameters
+    ----------
+    mean : pandas.Series
+        Predictive mean per day (DatetimeIndex), non-negative.
+    quantiles : pandas.DataFrame
+        Predictive quantiles per day; columns are the levels as floats in (0, 1).
+    paths : numpy.ndarray, optional
+        Joint sample paths, shape ``(n_paths, n_days)``, non-negative.
+    model : str
+        Name of the model that made it.
+    info : dict
+        Provenance, e.g. ``{"weather": "observed (oracle)"}``.
+
+    Notes
+    -----
+    Use :meth:`total` for period totals: its mean is the sum of daily means and
+    its interval comes from the paths.
+    """
+
+    mean: pd.Series
+    quantiles: pd.DataFrame
+    paths: np.ndarray | None = None
+    model: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.mean = pd.Series(np.asarray(self.mean, dtype=float), index=pd.DatetimeIndex(self.mean.index),
+                              name="mean")
+        self.mean.index.name = "date"
+        if not self.mean.index.equals(pd.DatetimeIndex(self.quantiles.index)):
+            raise ModelError("Forecast: quantiles and mean must share the same dates")
+        if np.any(~np.isfinite(self.mean.to_numpy())):
+            bad = self.mean.index[~np.isfinite(self.mean.to_numpy())][0]
+            raise ModelError(f"Forecast from {self.model!r}: non-finite mean on {bad.date()}")
+        self.mean = self.mean.clip(lower=0.0)
+        q = self.quantiles.copy()
+        q.columns = [float(c) for c in q.columns]
+        q = q[sorted(q.columns)]
+        q.index = self.mean.index
+        # Non-negative and ordered across levels (monotone rearrangement).
+        q = pd.DataFrame(np.sort(np.clip(q.to_numpy(dtype=float), 0.0, None), axis=1),
+                         index=q.index, columns=q.columns)
+        self.quantiles = q
+        if self.paths is not None:
+            paths = np.asarray(self.paths, dtype=float)
+            if paths.ndim != 2 or paths.shape[1] != len(self.mean):
+                raise ModelError(f"Forecast: paths must have shape (n_paths, {len(self.mean)}), got {paths.shape}")
+            self.paths = np.clip(paths, 0.0, None)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        """The forecast dates."""
+        return self.mean.index
+
+    @classmethod
+    def from_paths(cls, paths: np.ndarray, index: pd.DatetimeIndex, model: str = "",
+                   mean: np.ndarray | None = None, quantiles: Iterable[float] = DEFAULT_QUANTILES,
+                   info: dict | None = None) -> "Forecast":
+        """Build a forecast from sample paths.
+
+        ``mean`` may be given when it is known analytically (more precise than
+        the path average); otherwise the path average is used.
+        """
+        paths = np.clip(np.asarray(paths, dtype=float), 0.0, None)
+        levels = list(quantiles)
+        qs = np.quantile(paths, levels, axis=0).T
+        m = paths.mean(axis=0) if mean is None else np.asarray(mean, dtype=float)
+        idx = pd.DatetimeIndex(index)
+        return cls(mean=pd.Series(m, index=idx), quantiles=pd.DataFrame(qs, index=idx, columns=levels),
+                   paths=paths, model=model, info=dict(info or {}))
+
+    def quantile(self, q: float) -> pd.Series:
+        """Daily quantile at level ``q`` (must be one of the stored levels, or computable from paths)."""
+        for level in self.quantiles.columns:
+            if abs(level - q) < 1e-9:
+                return self.quantiles[level].rename(quantile_label(q))
+        if self.paths is not None:
+            return pd.Series(np.quantile(self.paths, q, axis=0), index=self.index, name=quantile_label(q))
+        raise ModelError(f"Forecast from {self.model!r} has no quantile {q} and no sample paths")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: ``date, mean, p10, p50, p90`` first, then the other quantiles."""
+        out = pd.DataFrame({"date": self.index, "mean": self.mean.to_numpy()})
+        first = [0.1, 0.5, 0.9]
+        levels = first + [q for q in self.quantiles.columns if all(abs(q - f) > 1e-9 for f in first)]
+        for q in levels:
+            out[quantile_label(q)] = self.quantile(q).to_numpy()
+        out["model"] = self.model
+        return out
+
+    def total(self, start=None, end=None, quantiles: Iterable[float] = (0.1, 0.5, 0.9)) -> pd.Series:
+        """Total over ``[start, end]`` (default: the whole forecast).
+
+        The mean is the sum of the daily means; quantiles come from the sum of
+        each sample path.  Without paths, the quantiles are NaN (never faked).
+        """
+        mask = np.ones(len(self.index), dtype=bool)
+        if start is not None:
+            mask &= self.index >= pd.Timestamp(start)
+        if end is not None:
+            mask &= self.index <= pd.Timestamp(end)
+        if not mask.any():
+            raise ModelError(f"Forecast has no dates in [{start}, {end}]")
+        out = {"mean": float(self.mean.to_numpy()[mask].sum())}
+        sums = self.paths[:, mask].sum(axis=1) if self.paths is not None else None
+        for q in quantiles:
+            out[quantile_label(q)] = float(np.quantile(sums, q)) if sums is not None else float("nan")
+        return pd.Series(out)
+
+    def aggregate(self, freq: str = "W-SUN") -> pd.DataFrame:
+        """Totals per period (``freq`` is a pandas offset, e.g. ``"W-SUN"``, ``"MS"``).
+
+        Returns a table with one row per period: ``period_end, mean, p10, p50, p90, n_days``.
+        """
+        groups = pd.Series(np.arange(len(self.index)), index=self.index).resample(freq)
+        rows = []
+        for label, pos in groups:
+            if len(pos) == 0:
+                continue
+            sel = pos.to_numpy()
+            row = {"period": label, "n_days": len(sel), "mean": float(self.mean.to_numpy()[sel].sum())}
+            if self.paths is not None:
+                sums = self.paths[:, sel].sum(axis=1)
+                for q in (0.1, 0.5, 0.9):
+                    row[quantile_label(q)] = float(np.quantile(sums, q))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def exceedance(self, threshold: float) -> pd.Series:
+        """Daily probability that arrivals reach ``threshold`` (needs paths)."""
+        if self.paths is None:
+            raise ModelError(f"Forecast from {self.model!r} has no sample paths for exceedance probabilities")
+        return pd.Series((self.paths >= threshold).mean(axis=0), index=self.index, name=f"p_ge_{threshold:g}")
+
+
+class BaseForecaster(BaseEstimator):
+    """Common behaviour of crossingcast forecasters.
+
+    Subclasses implement ``fit(frame)`` and ``predict(future)``; they may
+    implement ``update(frame)`` to absorb new observations without refitting
+    parameters (used by fast rolling-origin backtests).  The default
+    ``update`` refits.
+    """
+
+    target: str = "migrants"
+
+    def _check_fitted(self) -> None:
+        if not getattr(self, "is_fitted_", False):
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet: call fit(frame) first")
+
+    def update(self, frame: pd.DataFrame) -> "BaseForecaster":
+        """Absorb observations up to the end of ``frame`` (default: refit on it)."""
+        return self.fit(frame)
+
+    @property
+    def name(self) -> str:
+        return getattr(self, "name_", type(self).__name__)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the fitted forecaster to ``path`` (joblib pickle, written atomically)."""
+        from crossingcast.data.home import atomic_write_bytes
+        import io
+
+        self._check_fitted()
+        buf = io.BytesIO()
+        joblib.dump(self, buf)
+        return atomic_write_bytes(path, buf.getvalue())
+
+
+def load_forecaster(path: str | os.PathLike) -> BaseForecaster:
+    """Load a forecaster saved with :meth:`BaseForecaster.save`."""
+    obj = joblib.load(path)
+    if not isinstance(obj, BaseForecaster):
+        raise ModelError(f"{str(path)!r} does not hold a crossingcast forecaster (found {type(obj).__name__})")
+    return obj
