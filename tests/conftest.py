@@ -1,0 +1,41 @@
+"""Shared fixtures.  Tests that touch data use the real files in $CROSSINGCAST_DATA (CI: ../shared/data).
+
+A missing data directory is a failure, not a skip: the suite must never pass by not looking at the data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import crossingcast as cc
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    raw = os.environ.get("CROSSINGCAST_DATA") or (str(DEFAULT_DATA) if DEFAULT_DATA.is_dir() else "")
+    if not raw:
+        pytest.fail("CROSSINGCAST_DATA is not set and ../shared/data was not found: the real data is required")
+    path = Path(raw)
+    if not (path / "homeoffice").is_dir() or not list((path / "homeoffice").glob("*.ods")):
+        pytest.fail(f"real data directory {path} has no homeoffice/*.ods")
+    return path
+
+
+@pytest.fixture(scope="session")
+def releases(data_dir) -> list[Path]:
+    return sorted((data_dir / "homeoffice").glob("*.ods"))
+
+
+@pytest.fixture(scope="session")
+def counts(data_dir):
+    return cc.load_counts(data_dir)
+
+
+@pytest.fixture(scope="session")
+def frame(counts):
+    return cc.build_frame(counts)
