@@ -272,13 +272,10 @@ def _parse_table(book, path, wanted, spec, required, date_key, allow_missing) ->
     used = [c for c in mapping.values()]
     body = body[~body.iloc[:, used].isna().all(axis=1)]
     date_col = mapping[date_key]
-    keep = []
-    for pos, (_, row) in enumerate(body.iterrows()):
-        v = row.iloc[date_col]
-        others = [row.iloc[c] for c in used if c != date_col]
-        is_footnote = (isinstance(v, str) and not re.search(r"\d", v) and
-                       all(o is None or (isinstance(o, float) and np.isnan(o)) for o in others))
-        keep.append(not is_footnote)
+    date_vals = body.iloc[:, date_col].tolist()
+    others_empty = body.iloc[:, [c for c in used if c != date_col]].isna().all(axis=1).to_numpy()
+    keep = [not (isinstance(v, str) and not re.search(r"\d", v) and empty)
+            for v, empty in zip(date_vals, others_empty)]
     body = body[keep]
     if body.empty:
         raise DataError(f"{str(path)!r}, sheet {sheet!r}: no data rows below the header (row {header_row + 1})")
@@ -526,7 +523,7 @@ def _get(session, url: str, timeout: float, retries: int, backoff: float) -> "ob
             status = getattr(exc.response, "status_code", None)
             if status is not None and 400 <= status < 500 and status != 429:
                 break  # client errors do not get better by retrying
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except requests.RequestException as exc:  # connection, timeout, truncated body, ...
             last = exc
         if attempt < retries:
             time.sleep(backoff * (2 ** attempt))
