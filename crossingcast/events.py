@@ -48,6 +48,18 @@ COLUMNS = ("name", "start", "end", "category", "sign", "intensity", "description
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _parse_date(value) -> pd.Timestamp:
+    """A date: ISO ``YYYY-MM-DD`` text or a date object; anything else is refused (no guessing)."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            raise ValueError(value)
+        return pd.Timestamp(value.strip())
+    ts = pd.Timestamp(value)
+    if pd.isna(ts):
+        raise ValueError(value)
+    return ts
+
+
 def flag_column(name: str) -> str:
     """Frame column of an event's flag: ``event_<name>``."""
     return f"event_{name}"
@@ -99,9 +111,7 @@ def validate_calendar(table: pd.DataFrame, origin: str = "<events table>") -> pd
             raise EventsError(f"{where} ({name}), column 'category': unknown category {r['category']!r}; "
                               f"use one of {list(CATEGORIES)}")
         try:
-            start = pd.Timestamp(r["start"])
-            if pd.isna(start):
-                raise ValueError
+            start = _parse_date(r["start"])
         except (ValueError, TypeError):
             raise EventsError(f"{where} ({name}), column 'start': {r['start']!r} is not a date") from None
         end_raw = r["end"]
@@ -110,7 +120,7 @@ def validate_calendar(table: pd.DataFrame, origin: str = "<events table>") -> pd
             end = pd.NaT
         else:
             try:
-                end = pd.Timestamp(end_raw)
+                end = _parse_date(end_raw)
             except (ValueError, TypeError):
                 raise EventsError(f"{where} ({name}), column 'end': {end_raw!r} is not a date") from None
             if end < start:

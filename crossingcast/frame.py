@@ -150,8 +150,9 @@ def build_frame(counts: pd.DataFrame, weather: pd.DataFrame | None = None,
         holes = w.index[w.isna().any(axis=1)]
         if len(holes):
             raise FrameError(
-                f"weather: no values for {len(holes)} date(s) of the frame, e.g. "
-                f"{[d.date().isoformat() for d in holes[:5]]}; load weather for "
+                f"weather: no values for {len(holes)} date(s) of the frame "
+                f"({holes[0].date()}..{holes[-1].date()}, e.g. {[d.date().isoformat() for d in holes[:3]]}); "
+                f"load weather for "
                 f"{lo.date()}..{hi.date()} or restrict the frame with start/end"
             )
         frame = frame.join(w.astype(float))
