@@ -53,9 +53,9 @@ def _parse_date(value) -> pd.Timestamp:
     if isinstance(value, str):
         if not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
             raise ValueError(value)
-        return pd.Timestamp(value.strip())
+        value = pd.Timestamp(value.strip())
     ts = pd.Timestamp(value)
-    if pd.isna(ts):
+    if pd.isna(ts) or not pd.Timestamp("1900-01-01") <= ts <= pd.Timestamp("2200-12-31"):
         raise ValueError(value)
     return ts
 
