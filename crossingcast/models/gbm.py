@@ -1,0 +1,564 @@
+"""Gradient-boosted trees (LightGBM, Poisson/Tweedie) with a direct multi-horizon strategy.
+
+:class:`GBMForecaster` is crossingcast's most flexible model.  It learns the
+daily predictive **mean** with a count objective (Poisson by default, which is
+mean-unbiased: the fitted values sum to the observed total) and the
+**probability of a crossing day** with a binary classifier, from
+
+* the frame's exogenous columns: weather (when present), ``event_`` flags,
+  public holidays, day of week, annual Fourier terms, trend;
+* *horizon-aware* target features: lags and rolling means of arrivals, the
+  rolling share of crossing days, arrivals per crossing day, the same period
+  last year and the year-on-year level ratio.
+
+Direct strategy by horizon bucket
+---------------------------------
+``horizons=(7, 14, 28, 63, 182)`` defines buckets ``1..7, 8..14, 15..28,
+29..63, 64..182`` days ahead.  One pair of models (mean, crossing
+probability) is trained per bucket, on target features shifted by the
+bucket's **maximum** horizon ``H``: the feature row of day *t* uses arrivals
+up to day *t - H* only (:func:`crossingcast.features.lag_features`).  A
+forecast for day *t = origin + h* with ``h`` in the bucket therefore uses
+data up to ``t - H <= origin`` and never the unknown future, and there is no
+recursion (no simulated arrivals fed back as features).  Days further ahead
+than the largest bucket use the largest bucket's model with features computed
+as of the origin (shift ``h``: staler than the model was trained on; a
+documented approximation).
+
+Predictive distribution
+-----------------------
+Sample paths follow the hurdle model of
+:func:`crossingcast.models.distributions.hurdle_paths` (Bernoulli crossing
+day × one plus negative-binomial excess, with a per-path log-normal level
+factor of mean one), so the daily mean equals the model's mean **exactly**.
+Its negative-binomial ``shape`` and ``level_sd`` are estimated **out of
+sample** inside :meth:`GBMForecaster.fit` (``calibration="holdout"``): the
+models are first fitted on data up to a year before the end, the held-out
+year is forecast from weekly rolling origins at every bucket horizon, and
+:func:`crossingcast.models.distributions.calibrate_hurdle` is run per bucket
+with the origin as group (so ``level_sd`` reflects the error of totals over
+the bucket's days).  The final models are then refitted on all data.  Buckets
+get their own ``(shape, level_sd)``; one standard-normal draw per path drives
+the level factor of every bucket, so the paths stay coherent across buckets
+and season totals get wide enough intervals.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crossingcast.errors import FrameError, ModelError
+from crossingcast.features import lag_features
+from crossingcast.frame import TARGET, feature_columns, weather_columns
+from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
+from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle
+
+__all__ = ["GBMForecaster", "target_features"]
+
+_YEAR_LAG = 364  # same weekday last year
+
+
+def target_features(y: pd.Series, horizon: int, lags: Iterable[int] = (0, 6),
+                    windows: Iterable[int] = (7, 28, 91), last_year: bool = True) -> pd.DataFrame:
+    """Target-derived features usable ``horizon`` days ahead (names independent of the horizon).
+
+    The row of day *t* uses ``y`` up to day *t - horizon* only:
+
+    * ``y_lagH_{l}`` = ``y[t - horizon - l]`` for ``l`` in ``lags``;
+    * ``y_mean{w}`` = mean of the ``w`` days ending at *t - horizon*;
+    * ``share{w}`` = share of crossing days (``y > 0``) in the same window;
+    * ``intensity{w}`` = ``y_mean{w} / share{w}`` (arrivals per crossing day);
+    * with ``last_year``: ``ly_mean15``/``ly_mean29`` = mean of ``y`` over the
+      15/29 days centred on *t - 364* (so they use ``y`` up to *t - 350*),
+      ``ly_share29`` the share of crossing days there, ``yoy`` = the ratio of
+      the 91-day mean ending at *t - horizon* to the same window a year
+      earlier, and ``ly_scaled`` = ``ly_mean29 * yoy`` (last year's season
+      rescaled to the current level).  They are NaN where the horizon exceeds
+      350 days (they would need data after *t - horizon*).
+
+    Parameters
+    ----------
+    y : pandas.Series
+        Daily arrivals without gaps (may end with NaN for unknown future days).
+    horizon : int
+        Shift ``H >= 1``.
+    lags, windows : iterable of int
+        Lag offsets and rolling-window lengths.
+    last_year : bool
+        Add the same-period-last-year features.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day of ``y``.
+    """
+    y = y.astype(float)
+    lags, windows = tuple(lags), tuple(windows)
+    base = lag_features(y, horizon=horizon, lags=lags, windows=windows, prefix="y")
+    base.columns = [f"y_lagH_{l}" for l in lags] + [f"y_mean{w}" for w in windows]
+    crossed = (y > 0).astype(float).where(y.notna())
+    share = lag_features(crossed, horizon=horizon, lags=(), windows=windows, prefix="s")
+    share.columns = [f"share{w}" for w in windows]
+    out = pd.concat([base, share], axis=1)
+    for w in windows:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"intensity{w}"] = np.where(out[f"share{w}"] > 0, out[f"y_mean{w}"] / out[f"share{w}"], 0.0)
+        out.loc[out[f"share{w}"].isna(), f"intensity{w}"] = np.nan
+    if last_year:
+        for half in (7, 14):
+            # centred window at t - 364: the row of t uses y[t-364-half .. t-364+half]
+            m = y.rolling(2 * half + 1, min_periods=2 * half + 1).mean().shift(_YEAR_LAG - half)
+            out[f"ly_mean{2 * half + 1}"] = m
+        out["ly_share29"] = crossed.rolling(29, min_periods=29).mean().shift(_YEAR_LAG - 14)
+        now = y.shift(horizon).rolling(91, min_periods=91).mean()
+        then = now.shift(_YEAR_LAG)
+        out["yoy"] = np.clip((now + 1.0) / (then + 1.0), 0.0, 10.0)
+        out["ly_scaled"] = out["ly_mean29"] * out["yoy"]
+        if horizon > _YEAR_LAG - 14:
+            out[["ly_mean15", "ly_mean29", "ly_share29", "ly_scaled"]] = np.nan
+    return out
+
+
+class GBMForecaster(BaseForecaster):
+    """Gradient-boosted trees, direct by horizon bucket, with a calibrated hurdle distribution.
+
+    Parameters
+    ----------
+    backend : {"lightgbm", "sklearn"}
+        ``"lightgbm"`` (falls back to ``"sklearn"`` automatically when
+        LightGBM is not installed; the backend used is in ``backend_`` and in
+        ``Forecast.info``) or scikit-learn's ``HistGradientBoostingRegressor``
+        (``loss="poisson"``) / ``HistGradientBoostingClassifier``.
+    objective : {"poisson", "tweedie"}
+        Count objective of the mean model (both are mean-unbiased with a log
+        link).  The sklearn backend has no Tweedie loss and uses Poisson.
+    horizons : sequence of int
+        Upper ends of the horizon buckets (days ahead).  One model pair per
+        bucket; use e.g. ``(7, 14)`` for short-horizon work (faster).
+    lags : sequence of int
+        Lag offsets of the target beyond the bucket shift.
+    windows : sequence of int
+        Rolling windows (days) of mean arrivals and share of crossing days.
+    features : list of str, optional
+        Exogenous columns to use; default: all exogenous columns of the frame
+        except the redundant ``dow_1..dow_6`` dummies (trees split on ``dow``).
+    n_estimators, learning_rate, num_leaves, min_child_samples : int, float, int, int
+        Tree-boosting settings (same meaning for both backends).
+    train_start : date-like or None
+        First training day (earlier days only feed the lag features).
+    calibration : {"holdout", "insample"}
+        How the hurdle ``shape``/``level_sd`` are estimated: out of sample on
+        the last year (``"holdout"``, default, needs >= 2 years of data) or
+        from in-sample fits (``"insample"``, fast, too narrow).
+    n_paths : int
+        Number of sample paths per forecast.
+    random_state : int
+        Seed of the trees (LightGBM ``seed``, ``deterministic=True``) and of the paths.
+    n_jobs : int
+        Threads per model.
+
+    Attributes
+    ----------
+    buckets_ : list of int
+        The bucket upper horizons.
+    models_ : dict
+        ``{H: {"mean": regressor, "cross": classifier}}``.
+    calibration_ : dict
+        ``{H: {"shape": k, "level_sd": s, "n": n}}`` per bucket plus metadata.
+    y_ : pandas.Series
+        The stored arrivals history (extended by :meth:`update`).
+    """
+
+    def __init__(self, backend: str = "lightgbm", objective: str = "poisson",
+                 horizons: Sequence[int] = (7, 14, 28, 63, 182), lags: Sequence[int] = (0, 6),
+                 windows: Sequence[int] = (7, 28, 91), features: Sequence[str] | None = None,
+                 n_estimators: int = 300, learning_rate: float = 0.05, num_leaves: int = 15,
+                 min_child_samples: int = 20, train_start="2019-01-01", calibration: str = "holdout",
+                 n_paths: int = 1000, random_state: int = 0, n_jobs: int = 1):
+        self.backend = backend
+        self.objective = objective
+        self.horizons = horizons
+        self.lags = lags
+        self.windows = windows
+        self.features = features
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.train_start = train_start
+        self.calibration = calibration
+        self.n_paths = n_paths
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------ internals
+    def _resolve_backend(self) -> str:
+        if self.backend not in ("lightgbm", "sklearn"):
+            raise ModelError(f"GBMForecaster: backend must be 'lightgbm' or 'sklearn', got {self.backend!r}")
+        if self.backend == "lightgbm":
+            try:
+                import lightgbm  # noqa: F401
+            except ImportError:
+                warnings.warn("lightgbm is not installed: GBMForecaster falls back to scikit-learn's "
+                              "HistGradientBoosting (backend='sklearn')", stacklevel=3)
+                return "sklearn"
+        return self.backend
+
+    def _new_models(self):
+        seed = int(self.random_state)
+        if self.backend_ == "lightgbm":
+            import lightgbm as lgb
+
+            common = dict(n_estimators=int(self.n_estimators), learning_rate=float(self.learning_rate),
+                          num_leaves=int(self.num_leaves), min_child_samples=int(self.min_child_samples),
+                          subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=1.0,
+                          random_state=seed, deterministic=True, force_row_wise=True,
+                          n_jobs=int(self.n_jobs), verbose=-1)
+            if self.objective_ == "tweedie":
+                reg = lgb.LGBMRegressor(objective="tweedie", tweedie_variance_power=1.5, **common)
+            else:
+                reg = lgb.LGBMRegressor(objective="poisson", **common)
+            clf = lgb.LGBMClassifier(objective="binary", **common)
+            return reg, clf
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+        common = dict(max_iter=int(self.n_estimators), learning_rate=float(self.learning_rate),
+                      max_leaf_nodes=int(self.num_leaves), min_samples_leaf=int(self.min_child_samples),
+                      l2_regularization=1.0, early_stopping=False, random_state=seed)
+        return (HistGradientBoostingRegressor(loss="poisson", **common),
+                HistGradientBoostingClassifier(**common))
+
+    def _design(self, exog: pd.DataFrame, y: pd.Series, shift: int) -> pd.DataFrame:
+        """Feature matrix for the rows of ``exog``: exogenous columns + target features with ``shift``."""
+        tf = target_features(y, shift, self.lags, self.windows)
+        return pd.concat([exog[self.features_].astype(float), tf.reindex(exog.index)], axis=1)
+
+    def _fit_bucket(self, X: pd.DataFrame, y: np.ndarray):
+        reg, clf = self._new_models()
+        reg.fit(X, y)
+        crossed = (y > 0).astype(int)
+        if crossed.min() == crossed.max():  # degenerate: all zero or all crossing days
+            clf = float(crossed[0])
+        else:
+            clf.fit(X, crossed)
+        return {"mean": reg, "cross": clf}
+
+    @staticmethod
+    def _predict_bucket(models: dict, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        mu = np.clip(np.asarray(models["mean"].predict(X), dtype=float), 0.0, None)
+        clf = models["cross"]
+        p = np.full(len(X), clf) if isinstance(clf, float) else clf.predict_proba(X)[:, 1]
+        return mu, np.asarray(p, dtype=float)
+
+    def _fit_all(self, exog: pd.DataFrame, y: pd.Series, end: pd.Timestamp) -> dict:
+        """Fit every bucket on training rows ``[train_start, end]`` (features from ``y``)."""
+        start = exog.index[0] if self.train_start is None else max(pd.Timestamp(self.train_start), exog.index[0])
+        rows = exog.index[(exog.index >= start) & (exog.index <= end)]
+        if len(rows) < 60:
+            raise ModelError(f"GBMForecaster: only {len(rows)} training day(s) in {start.date()}..{end.date()}; "
+                             "need at least 60")
+        models = {}
+        for H in self.buckets_:
+            X = self._design(exog.loc[rows], y, H)
+            models[H] = self._fit_bucket(X, y.loc[rows].to_numpy(dtype=float))
+        return models
+
+    def _bucket_of(self, h: np.ndarray) -> np.ndarray:
+        """Bucket upper horizon for each horizon ``h`` (largest bucket beyond it)."""
+        b = np.asarray(self.buckets_)
+        idx = np.searchsorted(b, h, side="left")
+        return b[np.minimum(idx, len(b) - 1)]
+
+    def _calibrate(self, exog: pd.DataFrame, y: pd.Series) -> dict:
+        last = y.index[-1]
+        if self.calibration == "insample":
+            out = {}
+            for H in self.buckets_:
+                X = self._design(exog, y, H)
+                keep = X.index >= pd.Timestamp(self.train_start or X.index[0])
+                mu, p = self._predict_bucket(self.models_[H], X[keep])
+                yy = y[keep].to_numpy(dtype=float)
+                grp = np.arange(keep.sum()) // max(H, 7)
+                out[H] = calibrate_hurdle(yy, mu, p, groups=grp)
+            out["method"] = "in-sample residuals (optimistic)"
+            return out
+        if self.calibration != "holdout":
+            raise ModelError(f"GBMForecaster: calibration must be 'holdout' or 'insample', got {self.calibration!r}")
+        cut = last - pd.Timedelta(days=365)
+        if cut - pd.Timestamp(self.train_start or y.index[0]) < pd.Timedelta(days=365):
+            raise ModelError("GBMForecaster: calibration='holdout' needs at least two years of training data "
+                             "(use calibration='insample' for short frames)")
+        models = self._fit_all(exog, y, cut)  # y after cut only enters features of rows after cut
+        held = exog.index[exog.index > cut]
+        preds = {}
+        for H in self.buckets_:
+            X = self._design(exog.loc[held], y, H)
+            preds[H] = self._predict_bucket(models[H], X)
+        yy = y.loc[held].to_numpy(dtype=float)
+        pos = {d: i for i, d in enumerate(held)}
+        lo = {H: (prev + 1) for prev, H in zip([0] + list(self.buckets_[:-1]), self.buckets_)}
+        out = {}
+        for H in self.buckets_:
+            ys, ms, ps, gs = [], [], [], []
+            for k, origin in enumerate(pd.date_range(cut, last - pd.Timedelta(days=lo[H]), freq="7D")):
+                days = pd.date_range(origin + pd.Timedelta(days=lo[H]), min(origin + pd.Timedelta(days=H), last))
+                ii = np.array([pos[d] for d in days])
+                ys.append(yy[ii]), ms.append(preds[H][0][ii]), ps.append(preds[H][1][ii])
+                gs.append(np.full(len(ii), k))
+            if not ys:
+                out[H] = {"shape": 1.0, "level_sd": 0.5, "n": 0}
+                continue
+            out[H] = calibrate_hurdle(np.concatenate(ys), np.concatenate(ms), np.concatenate(ps),
+                                      groups=np.concatenate(gs))
+            out[H]["n_origins"] = len(ys)
+        out["method"] = (f"holdout: models fitted up to {cut.date()}, weekly origins over "
+                         f"{held[0].date()}..{last.date()}, calibrate_hurdle per bucket (groups = origin)")
+        return out
+
+    # ------------------------------------------------------------------ API
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "GBMForecaster":
+        """Fit one (mean, crossing-probability) model pair per horizon bucket and calibrate the distribution.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame from :func:`crossingcast.build_frame` (target + exogenous columns).
+        target : str
+            Target column (default ``"migrants"``).
+
+        Returns
+        -------
+        GBMForecaster
+            ``self``.
+
+        Raises
+        ------
+        ModelError
+            If the target or requested feature columns are missing, or there is too little data.
+        """
+        t0 = time.perf_counter()
+        if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex):
+            raise ModelError("GBMForecaster.fit: frame must be a DataFrame indexed by date")
+        if target not in frame.columns:
+            raise ModelError(f"GBMForecaster.fit: frame has no target column {target!r}")
+        if self.objective not in ("poisson", "tweedie"):
+            raise ModelError(f"GBMForecaster: objective must be 'poisson' or 'tweedie', got {self.objective!r}")
+        buckets = sorted({int(h) for h in self.horizons})
+        if not buckets or buckets[0] < 1:
+            raise ModelError(f"GBMForecaster: horizons must be positive integers, got {self.horizons!r}")
+        exog_cols = feature_columns(frame)
+        if self.features is None:
+            feats = [c for c in exog_cols if not (c.startswith("dow_") and c[4:].isdigit())]
+        else:
+            feats = list(self.features)
+            missing = [c for c in feats if c not in frame.columns]
+            if missing:
+                raise ModelError(f"GBMForecaster.fit: frame lacks feature column(s) {missing}")
+        y = pd.Series(frame[target].to_numpy(dtype=float), index=pd.DatetimeIndex(frame.index), name=target)
+        if y.isna().any() or (y < 0).any():
+            raise ModelError(f"GBMForecaster.fit: target {target!r} must be non-negative without gaps")
+        full = pd.date_range(frame.index[0], frame.index[-1], freq="D")
+        if len(full) != len(frame):
+            raise ModelError("GBMForecaster.fit: frame must be daily without gaps")
+        self.backend_ = self._resolve_backend()
+        self.objective_ = "poisson" if self.backend_ == "sklearn" else self.objective
+        self.buckets_ = buckets
+        self.features_ = feats
+        self.weather_features_ = [c for c in weather_columns(frame) if c in feats]
+        self.target_ = target
+        self.name_ = "gbm"
+        exog = frame[feats]
+        t1 = time.perf_counter()
+        self.models_ = {}  # needed by insample calibration after the final fit
+        if self.calibration == "holdout":
+            self.calibration_ = self._calibrate(exog, y)
+            self.models_ = self._fit_all(exog, y, y.index[-1])
+        else:
+            self.models_ = self._fit_all(exog, y, y.index[-1])
+            self.calibration_ = self._calibrate(exog, y)
+        self.y_ = y.copy()
+        self.y_.index = pd.DatetimeIndex(y.index, freq="D", name="date")
+        self.last_date_ = y.index[-1]
+        self.train_end_ = self.last_date_
+        self.fit_seconds_ = time.perf_counter() - t0
+        self.fit_detail_ = {"prepare_s": t1 - t0, "total_s": self.fit_seconds_}
+        self.is_fitted_ = True
+        return self
+
+    def update(self, frame: pd.DataFrame) -> "GBMForecaster":
+        """Extend the stored arrivals history to the end of ``frame`` without refitting the trees.
+
+        Target features (lags, rolling means, ...) of later forecasts are then
+        computed up to the new origin ``last_date_``.  Overlapping dates take
+        the values of ``frame`` (revised figures).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column, ending after ``last_date_`` and
+            starting no later than ``last_date_ + 1 day``.
+
+        Returns
+        -------
+        GBMForecaster
+            ``self``.
+
+        Raises
+        ------
+        ModelError
+            If ``frame`` does not extend the history contiguously.
+        """
+        self._check_fitted()
+        if self.target_ not in frame.columns:
+            raise ModelError(f"GBMForecaster.update: frame has no target column {self.target_!r}")
+        idx = pd.DatetimeIndex(frame.index)
+        if len(idx) == 0 or idx[-1] <= self.last_date_:
+            raise ModelError(f"GBMForecaster.update: the frame must extend the history beyond "
+                             f"{self.last_date_.date()} (it ends {idx[-1].date() if len(idx) else 'empty'})")
+        if idx[0] > self.last_date_ + pd.Timedelta(days=1):
+            raise ModelError(f"GBMForecaster.update: gap between the history (ends {self.last_date_.date()}) "
+                             f"and the new frame (starts {idx[0].date()})")
+        if len(pd.date_range(idx[0], idx[-1], freq="D")) != len(idx):
+            raise ModelError("GBMForecaster.update: frame must be daily without gaps")
+        new = pd.Series(frame[self.target_].to_numpy(dtype=float), index=idx)  # no attrs
+        if new.isna().any() or (new < 0).any():
+            raise ModelError(f"GBMForecaster.update: target {self.target_!r} must be non-negative without gaps")
+        y = pd.concat([self.y_[self.y_.index < idx[0]], new])
+        y.index = pd.DatetimeIndex(y.index, freq="D", name="date")
+        self.y_ = y
+        self.last_date_ = y.index[-1]
+        return self
+
+    def _check_future(self, future: pd.DataFrame) -> pd.DataFrame:
+        if not isinstance(future, pd.DataFrame) or not isinstance(future.index, pd.DatetimeIndex) or not len(future):
+            raise ModelError("GBMForecaster.predict: future must be a non-empty DataFrame indexed by date")
+        if future.index[0] <= self.last_date_:
+            raise ModelError(f"GBMForecaster.predict: future dates must start after the history's last date "
+                             f"{self.last_date_.date()} (future starts {future.index[0].date()})")
+        if len(pd.date_range(future.index[0], future.index[-1], freq="D")) != len(future):
+            raise ModelError("GBMForecaster.predict: future must be daily without gaps")
+        missing = [c for c in self.features_ if c not in future.columns]
+        if missing:
+            raise ModelError(f"GBMForecaster.predict: future lacks column(s) {missing} "
+                             "(build it with crossingcast.frame.future_frame(history, start, end))")
+        bad = [c for c in self.features_ if future[c].isna().any()]
+        if bad:
+            raise ModelError(f"GBMForecaster.predict: future has missing values in {bad}")
+        return future
+
+    def predict_components(self, future: pd.DataFrame) -> pd.DataFrame:
+        """Per-day model outputs: horizon, bucket, mean ``mu`` and crossing probability ``p_cross``.
+
+        Parameters
+        ----------
+        future : pandas.DataFrame
+            Exogenous columns for dates after ``last_date_``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``h, bucket, mu, p_cross`` indexed by date.
+        """
+        self._check_fitted()
+        future = self._check_future(future)
+        idx = pd.DatetimeIndex(future.index)
+        h = ((idx - self.last_date_) / pd.Timedelta(days=1)).to_numpy().astype(int)
+        bucket = self._bucket_of(h)
+        full = pd.date_range(self.y_.index[0], idx[-1], freq="D", name="date")
+        y_ext = self.y_.reindex(full)  # NaN after last_date_: never used (shift >= h)
+        exog = future[self.features_]
+        mu = np.empty(len(idx))
+        p = np.empty(len(idx))
+        hmax = self.buckets_[-1]
+        for H in self.buckets_:
+            sel = (bucket == H) & (h <= H)
+            if sel.any():
+                X = self._design(exog[sel], y_ext, H)
+                mu[sel], p[sel] = self._predict_bucket(self.models_[H], X)
+        for hh in np.unique(h[h > hmax]):  # beyond the largest bucket: features as of the origin
+            sel = h == hh
+            X = self._design(exog[sel], y_ext, int(hh))
+            mu[sel], p[sel] = self._predict_bucket(self.models_[hmax], X)
+        return pd.DataFrame({"h": h, "bucket": bucket, "mu": mu, "p_cross": p}, index=idx)
+
+    def predict(self, future: pd.DataFrame) -> Forecast:
+        """Predictive distribution for the dates of ``future``.
+
+        Parameters
+        ----------
+        future : pandas.DataFrame
+            Exogenous columns for dates strictly after ``last_date_``, e.g.
+            :func:`crossingcast.frame.future_frame`.  It may start later than
+            ``last_date_ + 1``; horizons are counted from ``last_date_``.
+
+        Returns
+        -------
+        Forecast
+            Mean (exactly the boosted mean), quantiles at
+            :data:`~crossingcast.models.base.DEFAULT_QUANTILES` and
+            ``n_paths`` sample paths.
+        """
+        comp = self.predict_components(future)
+        mu, pi, a = consistent_hurdle(comp["mu"].to_numpy(), comp["p_cross"].to_numpy())
+        cal_b = np.asarray(comp["bucket"])
+        shape = np.array([self.calibration_[int(b)]["shape"] for b in cal_b], dtype=float)
+        sd = np.array([self.calibration_[int(b)]["level_sd"] for b in cal_b], dtype=float)
+        rng = np.random.default_rng(self.random_state)
+        n, d = int(self.n_paths), len(mu)
+        z = rng.standard_normal((n, 1))
+        factor = np.exp(sd[None, :] * z - sd[None, :] ** 2 / 2)  # E = 1, shared draw across buckets
+        cross = rng.random((n, d)) < pi[None, :]
+        lam = rng.gamma(np.broadcast_to(shape, (n, d)), 1.0) * (factor * a[None, :] / shape[None, :])
+        paths = (cross * (1.0 + rng.poisson(lam))).astype(float)
+        weather = future.attrs.get("weather_mode", "none")
+        info = {
+            "weather": weather,
+            "weather_blind": not self.weather_features_,
+            "weather_features": list(self.weather_features_),
+            "backend": self.backend_,
+            "objective": self.objective_,
+            "strategy": "direct by horizon bucket",
+            "buckets": list(self.buckets_),
+            "origin": self.last_date_.date().isoformat(),
+            "calibration": {str(k): v for k, v in self.calibration_.items()},
+        }
+        return Forecast.from_paths(paths, comp.index, model=self.name_, mean=mu, quantiles=DEFAULT_QUANTILES,
+                                   info=info)
+
+    def feature_importances(self, importance_type: str = "gain") -> pd.DataFrame:
+        """Tidy table of feature importances per bucket and model.
+
+        Parameters
+        ----------
+        importance_type : {"gain", "split"}
+            LightGBM importance type (the sklearn backend has no built-in
+            importances; the table is then empty).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``bucket, model, feature, importance, share`` (share of the
+            model's total), sorted by bucket, model and decreasing importance.
+        """
+        self._check_fitted()
+        rows = []
+        for H in self.buckets_:
+            for kind in ("mean", "cross"):
+                m = self.models_[H][kind]
+                if not hasattr(m, "booster_"):
+                    continue
+                imp = m.booster_.feature_importance(importance_type=importance_type)
+                names = m.booster_.feature_name()
+                tot = float(np.sum(imp)) or 1.0
+                for f, v in zip(names, imp):
+                    rows.append({"bucket": H, "model": kind, "feature": f, "importance": float(v),
+                                 "share": float(v) / tot})
+        out = pd.DataFrame(rows, columns=["bucket", "model", "feature", "importance", "share"])
+        if len(out):
+            out = out.sort_values(["bucket", "model", "importance"], ascending=[True, True, False])
+        return out.reset_index(drop=True)
