@@ -75,10 +75,16 @@ def target_features(y: pd.Series, horizon: int, lags: Iterable[int] = (0, 6),
     * ``intensity{w}`` = ``y_mean{w} / share{w}`` (arrivals per crossing day);
     * with ``last_year``: ``ly_mean15``/``ly_mean29`` = mean of ``y`` over the
       15/29 days centred on *t - 364* (so they use ``y`` up to *t - 350*),
-      ``ly_share29`` the share of crossing days there, ``yoy`` = the ratio of
-      the 91-day mean ending at *t - horizon* to the same window a year
-      earlier, and ``ly_scaled`` = ``ly_mean29 * yoy`` (last year's season
-      rescaled to the current level).  They are NaN where the horizon exceeds
+      ``ly_share29`` the share of crossing days there, ``ly3_mean29`` the
+      same 29-day mean averaged over up to three past years, ``yoy91`` /
+      ``yoy365`` = the ratio of the 91/365-day mean ending at *t - horizon*
+      to the same window a year earlier, and ``ly_scaled`` =
+      ``ly_mean29 * yoy91``, ``ly3_scaled`` = ``ly3_mean29 * yoy365`` (past
+      seasons rescaled to the current level); ``level365`` = the 365-day mean
+      ending at *t - horizon* over the same mean in up to three earlier
+      years, and ``baseline`` = ``ly3_mean29 * (1 + level365) / 2`` (used as
+      the log offset of the mean model).  Past-year windows that would need
+      data after *t - horizon* are left out (NaN when none is available).  They are NaN where the horizon exceeds
       350 days (they would need data after *t - horizon*).
 
     Parameters
@@ -110,17 +116,29 @@ def target_features(y: pd.Series, horizon: int, lags: Iterable[int] = (0, 6),
             out[f"intensity{w}"] = np.where(out[f"share{w}"] > 0, out[f"y_mean{w}"] / out[f"share{w}"], 0.0)
         out.loc[out[f"share{w}"].isna(), f"intensity{w}"] = np.nan
     if last_year:
-        for half in (7, 14):
-            # centred window at t - 364: the row of t uses y[t-364-half .. t-364+half]
-            m = y.rolling(2 * half + 1, min_periods=2 * half + 1).mean().shift(_YEAR_LAG - half)
-            out[f"ly_mean{2 * half + 1}"] = m
-        out["ly_share29"] = crossed.rolling(29, min_periods=29).mean().shift(_YEAR_LAG - 14)
-        now = y.shift(horizon).rolling(91, min_periods=91).mean()
-        then = now.shift(_YEAR_LAG)
-        out["yoy"] = np.clip((now + 1.0) / (then + 1.0), 0.0, 10.0)
-        out["ly_scaled"] = out["ly_mean29"] * out["yoy"]
-        if horizon > _YEAR_LAG - 14:
-            out[["ly_mean15", "ly_mean29", "ly_share29", "ly_scaled"]] = np.nan
+        def centred(series: pd.Series, half: int, lag: int) -> pd.Series:
+            # mean of series[t-lag-half .. t-lag+half]; NaN when it would need data after t - horizon
+            if lag - half < horizon:
+                return pd.Series(np.nan, index=series.index)
+            return series.rolling(2 * half + 1, min_periods=2 * half + 1).mean().shift(lag - half)
+
+        out["ly_mean15"] = centred(y, 7, _YEAR_LAG)
+        out["ly_mean29"] = centred(y, 14, _YEAR_LAG)
+        out["ly_share29"] = centred(crossed, 14, _YEAR_LAG)
+        past = pd.concat([centred(y, 14, k * _YEAR_LAG) for k in (1, 2, 3)], axis=1)
+        out["ly3_mean29"] = past.mean(axis=1, skipna=True)  # same period, mean of up to 3 past years
+        shifted = y.shift(horizon)
+        for w in (91, 365):
+            now = shifted.rolling(w, min_periods=w).mean()
+            then = now.shift(_YEAR_LAG)
+            out[f"yoy{w}"] = np.clip((now + 1.0) / (then + 1.0), 0.0, 10.0)
+        now = shifted.rolling(365, min_periods=365).mean()
+        ref = pd.concat([now.shift(k * _YEAR_LAG) for k in (1, 2, 3)], axis=1).mean(axis=1, skipna=True)
+        out["level365"] = np.clip((now + 5.0) / (ref + 5.0), 0.1, 10.0)
+        out["ly_scaled"] = out["ly_mean29"] * out["yoy91"]
+        out["ly3_scaled"] = out["ly3_mean29"] * out["level365"]
+        # a seasonal baseline: past seasons, half-way rescaled to the current annual level
+        out["baseline"] = out["ly3_mean29"] * (0.5 + 0.5 * out["level365"].fillna(1.0))
     return out
 
 
@@ -151,6 +169,15 @@ class GBMForecaster(BaseForecaster):
         Tree-boosting settings (same meaning for both backends).
     train_start : date-like or None
         First training day (earlier days only feed the lag features).
+    offset : bool
+        Fit the mean model on the log scale *relative to* a seasonal baseline
+        (``baseline`` of :func:`target_features`: the same period in up to
+        three past years, rescaled half-way to the current annual level),
+        passed as a log offset (LightGBM ``init_score``; for the sklearn
+        backend the equivalent weighted Poisson fit of ``y / baseline``).  The
+        trees then learn multiplicative corrections, which extrapolates to
+        level shifts and does not shrink the summer peak towards the annual
+        mean.  Where no baseline exists, the longest rolling mean is used.
     calibration : {"holdout", "insample"}
         How the hurdle ``shape``/``level_sd`` are estimated: out of sample on
         the last year (``"holdout"``, default, needs >= 2 years of data) or
@@ -178,8 +205,8 @@ class GBMForecaster(BaseForecaster):
                  horizons: Sequence[int] = (7, 14, 28, 63, 182), lags: Sequence[int] = (0, 6),
                  windows: Sequence[int] = (7, 28, 91), features: Sequence[str] | None = None,
                  n_estimators: int = 300, learning_rate: float = 0.05, num_leaves: int = 15,
-                 min_child_samples: int = 20, train_start="2019-01-01", calibration: str = "holdout",
-                 n_paths: int = 1000, random_state: int = 0, n_jobs: int = 1):
+                 min_child_samples: int = 20, train_start="2019-01-01", offset: bool = True,
+                 calibration: str = "holdout", n_paths: int = 1000, random_state: int = 0, n_jobs: int = 1):
         self.backend = backend
         self.objective = objective
         self.horizons = horizons
@@ -191,6 +218,7 @@ class GBMForecaster(BaseForecaster):
         self.num_leaves = num_leaves
         self.min_child_samples = min_child_samples
         self.train_start = train_start
+        self.offset = offset
         self.calibration = calibration
         self.n_paths = n_paths
         self.random_state = random_state
@@ -238,9 +266,23 @@ class GBMForecaster(BaseForecaster):
         tf = target_features(y, shift, self.lags, self.windows)
         return pd.concat([exog[self.features_].astype(float), tf.reindex(exog.index)], axis=1)
 
+    def _log_offset(self, X: pd.DataFrame) -> np.ndarray:
+        """Log of the seasonal baseline per row (zeros when ``offset=False``)."""
+        if not self.offset:
+            return np.zeros(len(X))
+        b = X["baseline"].fillna(X[f"y_mean{max(self.windows)}"]).fillna(self.base_fill_)
+        return np.log(b.to_numpy(dtype=float) + 0.5)
+
     def _fit_bucket(self, X: pd.DataFrame, y: np.ndarray):
         reg, clf = self._new_models()
-        reg.fit(X, y)
+        off = self._log_offset(X)
+        if not self.offset:
+            reg.fit(X, y)
+        elif self.backend_ == "lightgbm":
+            reg.fit(X, y, init_score=off)
+        else:  # Poisson deviance with offset b == b-weighted Poisson deviance of y / b
+            b = np.exp(off)
+            reg.fit(X, y / b, sample_weight=b)
         crossed = (y > 0).astype(int)
         if crossed.min() == crossed.max():  # degenerate: all zero or all crossing days
             clf = float(crossed[0])
@@ -248,9 +290,16 @@ class GBMForecaster(BaseForecaster):
             clf.fit(X, crossed)
         return {"mean": reg, "cross": clf}
 
-    @staticmethod
-    def _predict_bucket(models: dict, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        mu = np.clip(np.asarray(models["mean"].predict(X), dtype=float), 0.0, None)
+    def _predict_bucket(self, models: dict, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        off = self._log_offset(X)
+        reg = models["mean"]
+        if not self.offset:
+            mu = np.asarray(reg.predict(X), dtype=float)
+        elif self.backend_ == "lightgbm":
+            mu = np.exp(np.asarray(reg.predict(X, raw_score=True), dtype=float) + off)
+        else:
+            mu = np.asarray(reg.predict(X), dtype=float) * np.exp(off)
+        mu = np.clip(mu, 0.0, None)
         clf = models["cross"]
         p = np.full(len(X), clf) if isinstance(clf, float) else clf.predict_proba(X)[:, 1]
         return mu, np.asarray(p, dtype=float)
@@ -262,6 +311,7 @@ class GBMForecaster(BaseForecaster):
         if len(rows) < 60:
             raise ModelError(f"GBMForecaster: only {len(rows)} training day(s) in {start.date()}..{end.date()}; "
                              "need at least 60")
+        self.base_fill_ = float(y.loc[rows].mean())
         models = {}
         for H in self.buckets_:
             X = self._design(exog.loc[rows], y, H)
