@@ -59,7 +59,7 @@ import pandas as pd
 from scipy import stats
 
 from crossingcast.errors import FrameError, ModelError
-from crossingcast.features import calendar_features
+from crossingcast.features import calendar_features, fourier_terms
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
 
@@ -194,8 +194,8 @@ class SarimaxForecaster(BaseForecaster):
                  transform: str = "sqrt", fourier_order: int = 3, features: Sequence[str] | None = None,
                  trend: bool = True, train_years: float | None = 4, n_paths: int = 1000,
                  random_state: int = 0, mean_method: str = "simulate", maxiter: int = 50,
-                 update_method: str = "append", cov_type: str = "none",
-                 enforce_stationarity: bool = True, enforce_invertibility: bool = True):
+                 update_method: str = "append", cov_type: str = "none", variance_scale: str | None = "season",
+                 variance_fourier: int = 2, enforce_stationarity: bool = True, enforce_invertibility: bool = True):
         self.order = order
         self.seasonal_order = seasonal_order
         self.transform = transform
@@ -209,6 +209,8 @@ class SarimaxForecaster(BaseForecaster):
         self.maxiter = maxiter
         self.update_method = update_method
         self.cov_type = cov_type
+        self.variance_scale = variance_scale
+        self.variance_fourier = variance_fourier
         self.enforce_stationarity = enforce_stationarity
         self.enforce_invertibility = enforce_invertibility
 
@@ -225,6 +227,9 @@ class SarimaxForecaster(BaseForecaster):
         if len(tuple(self.order)) != 3 or len(tuple(self.seasonal_order)) != 4:
             raise ModelError(f"SarimaxForecaster: order must be (p, d, q) and seasonal_order (P, D, Q, s); "
                              f"got {self.order!r}, {self.seasonal_order!r}")
+        if self.variance_scale not in (None, "season", "level", "level+season"):
+            raise ModelError(f"SarimaxForecaster: variance_scale must be None, 'season', 'level' or "
+                             f"'level+season', got {self.variance_scale!r}")
         if int(self.n_paths) < 1:
             raise ModelError(f"SarimaxForecaster: n_paths must be >= 1, got {self.n_paths!r}")
 
@@ -252,10 +257,13 @@ class SarimaxForecaster(BaseForecaster):
                              f"({idx[0].date()}..{idx[-1].date()}, {len(idx)} rows)")
         return idx
 
-    def _design(self, frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
-        """Regressor matrix ``[1, columns...]``; Fourier/trend columns missing from the frame are computed."""
+    def _design(self, frame: pd.DataFrame, columns: Sequence[str], what: str, const: bool = True) -> np.ndarray:
+        """Regressor matrix ``[1, columns...]`` (without the 1 if not ``const``).
+
+        Fourier/trend columns missing from the frame are computed from its dates.
+        """
         calc = None
-        data = [np.ones(len(frame))]
+        data = [np.ones(len(frame))] if const else []
         missing = []
         for c in columns:
             if c in frame.columns:
@@ -273,8 +281,48 @@ class SarimaxForecaster(BaseForecaster):
         X = np.column_stack(data)
         if not np.isfinite(X).all():
             bad = np.where(~np.isfinite(X).all(axis=0))[0]
-            raise ModelError(f"{what}: non-finite values in column(s) {[(['const'] + list(columns))[i] for i in bad]}")
+            names = (["const"] if const else []) + list(columns)
+            raise ModelError(f"{what}: non-finite values in column(s) {[names[i] for i in bad]}")
         return X
+
+    # ------------------------------------------------------ variance scale
+    def _scale_design(self, X: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
+        """Regressors of the residual variance (``X`` includes the constant column)."""
+        if self.variance_scale == "season":
+            F = fourier_terms(index, int(self.variance_fourier)).to_numpy(dtype=float)
+            return np.column_stack([np.ones(len(index)), F])
+        level = np.maximum(X @ self.scale_beta_, 0.0)
+        if self.variance_scale == "level":
+            return np.column_stack([np.ones(len(index)), level ** 2])
+        F = fourier_terms(index, int(self.variance_fourier)).to_numpy(dtype=float)  # "level+season"
+        return np.column_stack([np.ones(len(index)), level ** 2, F])
+
+    def _fit_scale(self, z: np.ndarray, X: np.ndarray, index: pd.DatetimeIndex) -> None:
+        """Two-step heteroskedasticity: OLS residuals -> linear model of their square -> scale ``s_t``."""
+        self.scale_beta_ = np.linalg.lstsq(X, z, rcond=None)[0]
+        if self.variance_scale is None:
+            self.scale_coef_ = None
+            self.scale_floor_ = 1.0
+            return
+        e2 = (z - X @ self.scale_beta_) ** 2
+        W = self._scale_design(X, index)
+        self.scale_coef_ = np.linalg.lstsq(W, e2, rcond=None)[0]
+        self.scale_floor_ = 0.1 * float(np.mean(e2))
+        self.scale_norm_ = 1.0
+        self.scale_norm_ = float(np.sqrt(np.mean(self._scale(X, index) ** 2)))
+
+    def _scale(self, X: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
+        """Standard-deviation multiplier ``s_t`` of the transformed series (mean square 1 on the training data)."""
+        if self.variance_scale is None or self.scale_coef_ is None:
+            return np.ones(len(index))
+        v = np.maximum(self._scale_design(X, index) @ self.scale_coef_, self.scale_floor_)
+        return np.sqrt(v) / self.scale_norm_
+
+    def _scaled(self, z, X: np.ndarray, index: pd.DatetimeIndex, scale: np.ndarray | None = None):
+        """``(z / s, X / s)`` with the constant column dropped when the model differences."""
+        s = self._scale(X, index) if scale is None else scale
+        Xm = X if self.const_ else X[:, 1:]
+        return (None if z is None else z / s), Xm / s[:, None]
 
     # ---------------------------------------------------------------- fit
     def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "SarimaxForecaster":
@@ -339,11 +387,16 @@ class SarimaxForecaster(BaseForecaster):
             keep.append(j)
         features = [requested[j - 1] for j in keep[1:]]
         X = X[:, keep]
-        exog_names = ["const"] + features
-
+        # With differencing the level is a (diffuse) state: a constant regressor would not be identified.
+        self.const_ = int(self.order[1]) + int(self.seasonal_order[1]) == 0
+        exog_names = (["const"] if self.const_ else []) + features
         tidx = pd.DatetimeIndex(frame.index, freq="D", name="date")
-        z = pd.Series(_forward(y, self.transform), index=tidx, name=f"{self.transform}_{target}")
-        Xdf = pd.DataFrame(X, index=tidx, columns=exog_names)
+        z_raw = _forward(y, self.transform)
+        self._fit_scale(z_raw, X, tidx)
+        z, X = self._scaled(z_raw, X, tidx)
+
+        z = pd.Series(z, index=tidx, name=f"{self.transform}_{target}")
+        Xdf = pd.DataFrame(X, index=tidx, columns=exog_names) if X.shape[1] else None
         t0 = time.perf_counter()
         model = SARIMAX(z, exog=Xdf, order=tuple(self.order), seasonal_order=tuple(self.seasonal_order),
                         enforce_stationarity=self.enforce_stationarity,
@@ -428,8 +481,9 @@ class SarimaxForecaster(BaseForecaster):
             raise ModelError(f"update frame: target {self.target_!r} must be non-negative without missing values")
         X = self._design(new, self.features_, "update frame")
         nidx = pd.DatetimeIndex(new.index, freq="D", name="date")
-        z = pd.Series(_forward(y, self.transform), index=nidx, name=self.results_.model.endog_names)
-        Xdf = pd.DataFrame(X, index=nidx, columns=self.exog_names_)
+        z, X = self._scaled(_forward(y, self.transform), X, nidx)
+        z = pd.Series(z, index=nidx, name=self.results_.model.endog_names)
+        Xdf = pd.DataFrame(X, index=nidx, columns=self.exog_names_) if X.shape[1] else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.update_method == "append":
@@ -449,8 +503,11 @@ class SarimaxForecaster(BaseForecaster):
         return self
 
     # ------------------------------------------------------------ predict
-    def _future_design(self, future: pd.DataFrame) -> tuple[np.ndarray, int, str]:
-        """Regressors from ``last_date_ + 1`` to the end of ``future`` (gap rows built from the history)."""
+    def _future_design(self, future: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int, str]:
+        """Model-scale regressors and scale from ``last_date_ + 1`` to the end of ``future``.
+
+        Gap rows between the data and ``future`` are built from the stored history.
+        """
         idx = self._check_index(future, "future frame")
         if idx[0] <= self.last_date_:
             raise ModelError(f"future frame starts on {idx[0].date()}, overlapping the model's data "
@@ -469,7 +526,10 @@ class SarimaxForecaster(BaseForecaster):
                                      f"data and the forecast: {exc}") from exc
             gap_mode = gf.attrs.get("weather_mode", "none")
             Xf = np.vstack([self._design(gf, self.features_, "gap frame"), Xf])
-        return Xf, gap, gap_mode
+        full_idx = pd.date_range(self.last_date_ + _DAY, idx[-1], freq="D")
+        scale = self._scale(Xf, full_idx)
+        _, Xf = self._scaled(None, Xf, full_idx, scale)
+        return Xf, scale, gap, gap_mode
 
     def predict(self, future: pd.DataFrame) -> Forecast:
         """Predictive distribution of daily arrivals for the dates of ``future``.
@@ -498,17 +558,19 @@ class SarimaxForecaster(BaseForecaster):
             the model uses.
         """
         self._check_fitted()
-        X, gap, gap_mode = self._future_design(future)
+        X, scale, gap, gap_mode = self._future_design(future)
         n_days = len(future)
         nsim = X.shape[0]
         rng = np.random.default_rng(self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sims = self.results_.simulate(nsim, anchor="end", repetitions=int(self.n_paths), exog=X, rng=rng)
-        sims = np.asarray(sims, dtype=float).reshape(nsim, -1)[gap:]  # (n_days, n_paths) on the model scale
+            sims = self.results_.simulate(nsim, anchor="end", repetitions=int(self.n_paths),
+                                          exog=X if X.shape[1] else None, rng=rng)
+        # (n_days, n_paths) on the transformed scale (undo the variance scaling).
+        sims = (np.asarray(sims, dtype=float).reshape(nsim, -1) * scale[:, None])[gap:]
         paths = _backward(sims, self.transform).T
         if self.mean_method == "analytic":
-            m, v = self._marginal(X)
+            m, v = self._marginal(X, scale)
             mean = clipped_backtransform_mean(m[gap:], v[gap:], self.transform)
         else:
             mean = paths.mean(axis=0)
@@ -532,11 +594,13 @@ class SarimaxForecaster(BaseForecaster):
         return Forecast.from_paths(paths, future.index, model="sarimax", mean=mean,
                                    quantiles=DEFAULT_QUANTILES, info=info)
 
-    def _marginal(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _marginal(self, X: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fc = self.results_.get_forecast(X.shape[0], exog=X)
-        return np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
+            fc = self.results_.get_forecast(X.shape[0], exog=X if X.shape[1] else None)
+        m = np.asarray(fc.predicted_mean, dtype=float) * scale
+        v = np.asarray(fc.var_pred_mean, dtype=float) * scale ** 2
+        return m, v
 
     def predict_transformed(self, future: pd.DataFrame) -> pd.DataFrame:
         """Marginal Gaussian forecast on the model scale: ``mean`` and ``var`` per day of ``future``.
@@ -545,6 +609,6 @@ class SarimaxForecaster(BaseForecaster):
         ``expm1`` of the log-scale mean) is the predictive median, not the mean.
         """
         self._check_fitted()
-        X, gap, _ = self._future_design(future)
-        m, v = self._marginal(X)
+        X, scale, gap, _ = self._future_design(future)
+        m, v = self._marginal(X, scale)
         return pd.DataFrame({"mean": m[gap:], "var": v[gap:]}, index=future.index)

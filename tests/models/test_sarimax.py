@@ -177,13 +177,16 @@ def test_update_is_fast_and_consistent(frame, history, fitted):
     assert t_update < fitted.fit_seconds_ / 5, (t_update, fitted.fit_seconds_)
 
     # Same as extending the statsmodels results by hand, and as update_method="extend".
+    # (The model works on z_t / s_t with regressors x_t / s_t, s_t the seasonal residual scale.)
     new = frame.loc[_day(ORIGIN):new_end]
     X = np.column_stack([np.ones(len(new))] + [new[c].to_numpy(float) for c in fitted.features_])
-    by_hand = fitted.results_.extend(np.sqrt(new["migrants"].to_numpy(float)), exog=X)
+    s = fitted._scale(X, new.index)
+    by_hand = fitted.results_.extend(np.sqrt(new["migrants"].to_numpy(float)) / s, exog=X / s[:, None])
     extended = copy.deepcopy(fitted).set_params(update_method="extend").update(frame.loc[:new_end])
     fut = future_frame(frame.loc[:new_end], _day(new_end), "2024-08-15")
     Xf = np.column_stack([np.ones(len(fut))] + [fut[c].to_numpy(float) for c in fitted.features_])
-    want = np.asarray(by_hand.get_forecast(len(fut), exog=Xf).predicted_mean)
+    sf = fitted._scale(Xf, fut.index)
+    want = np.asarray(by_hand.get_forecast(len(fut), exog=Xf / sf[:, None]).predicted_mean) * sf
     for model in (appended, extended):
         got = model.predict_transformed(fut)["mean"].to_numpy()
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
@@ -192,6 +195,18 @@ def test_update_is_fast_and_consistent(frame, history, fitted):
     # Conditioning on the new data changes the forecast relative to the stale model (with a gap).
     stale = fitted.predict(fut)
     assert not np.allclose(stale.mean.to_numpy(), a.mean.to_numpy())
+
+
+def test_seasonal_variance_scale(history, fitted, summer_future):
+    """Residual variance on the sqrt scale is larger in late summer than in winter; the model scales for it."""
+    idx = pd.DatetimeIndex(["2024-02-15", "2024-09-01"])
+    X = np.ones((2, 1 + len(fitted.features_)))
+    s_feb, s_sep = fitted._scale(X, idx)
+    assert s_sep > 1.2 * s_feb
+    flat = SarimaxForecaster(**{**FAST, "variance_scale": None}).fit(history)
+    np.testing.assert_array_equal(flat._scale(X, idx), [1.0, 1.0])
+    fc = flat.predict(summer_future)
+    assert (fc.mean >= 0).all() and fc.total()["mean"] > 0
 
 
 def test_update_rejects_non_extending_frames(frame, fitted):
