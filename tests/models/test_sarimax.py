@@ -287,3 +287,18 @@ def test_uses_weather_columns_when_present(counts):
     # A gap before the forecast is filled with climatology weather and reported.
     later = model.predict(future_frame(hist, "2024-06-11", "2024-06-20"))
     assert later.info["gap_days"] == 10 and later.info["gap_weather"] == "climatology"
+
+
+def test_level_factor_widens_totals_keeps_mean(fitted, summer_future, summer_forecast):
+    wide = copy.deepcopy(fitted).set_params(level_sd=0.3).predict(summer_future)
+    pd.testing.assert_series_equal(wide.mean, summer_forecast.mean)
+    base, w = summer_forecast.total(), wide.total()
+    assert (w["p90"] - w["p10"]) > 1.5 * (base["p90"] - base["p10"])
+    assert abs(wide.paths.sum(axis=1).mean() / w["mean"] - 1) < 0.1  # paths still centred on the mean
+
+
+def test_differenced_model_has_no_constant(history, summer_future):
+    model = SarimaxForecaster(**{**FAST, "order": (0, 1, 1)}).fit(history)
+    assert model.const_ is False and "const" not in model.results_.params.index
+    fc = model.predict(summer_future)
+    assert (fc.mean >= 0).all() and np.isfinite(fc.total()["mean"]) and fc.total()["mean"] > 0
