@@ -1,0 +1,491 @@
+"""Reference forecasters: seasonal naive and day-of-year climatology.
+
+Both are deliberately simple and honest: they are the yardsticks the other
+models are scored against (MASE, "skill vs seasonal naive").
+
+* :class:`SeasonalNaive` — the mean is exactly the value observed one season
+  earlier: ``y[t - 364]`` (same weekday last year, ``season="year"``) or
+  ``y[t - 7]`` (``season="week"``); beyond one season the last observed
+  season is repeated (``y[t - 364 k]`` / ``y[t - 7 k]`` with the smallest
+  ``k`` that reaches into the history).
+* :class:`Climatology` — the mean over the same time of year (± ``window``
+  days) in the ``years`` most recent seasons, optionally rescaled by the
+  recent level (last ``level_weeks`` weeks against their own climatology).
+
+Predictive distribution (both)
+------------------------------
+Sample paths come from the shared hurdle distribution
+:func:`crossingcast.models.distributions.hurdle_paths`, so the forecast mean
+is passed through *exactly* and sums of paths give intervals for totals.
+Its crossing probability, negative-binomial shape and per-path level factor
+are calibrated out of sample on the last ``calibration_days`` of the
+training history: that period is cut into consecutive 14-day blocks, each
+block is forecast from the origin just before it (using only the history up
+to that origin, exactly as :meth:`predict` would), and
+:func:`~crossingcast.models.distributions.calibrate_hurdle` is applied with
+the blocks as groups (their totals identify the level factor).
+
+A non-negative distribution whose mean is 0 is the point mass at 0, so on days
+where the seasonal naive value is 0 the seasonal naive forecast is a sure
+zero.  That is the honest consequence of "the mean is exactly last year's
+value"; the misses it causes on those days are carried into the level factor
+through the 14-day block totals, so totals still get realistic intervals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crossingcast.errors import ModelError
+from crossingcast.frame import TARGET
+from crossingcast.models.base import BaseForecaster, Forecast
+from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle, hurdle_paths
+
+__all__ = ["SeasonalNaive", "Climatology"]
+
+_DAY = pd.Timedelta(days=1)
+_BLOCK = 14  # calibration block length (days) = the horizon the calibration mimics
+
+
+# --------------------------------------------------------------------------- shared helpers
+def _target_series(frame: pd.DataFrame, target: str, who: str) -> pd.Series:
+    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or not len(frame):
+        raise ModelError(f"{who}: frame must be a non-empty DataFrame indexed by date")
+    if target not in frame.columns:
+        raise ModelError(f"{who}: frame has no target column {target!r}")
+    idx = pd.DatetimeIndex(frame.index)
+    if not idx.is_monotonic_increasing or len(pd.date_range(idx[0], idx[-1], freq="D")) != len(idx):
+        raise ModelError(f"{who}: frame must be daily without gaps")
+    y = pd.Series(frame[target].to_numpy(dtype=float), index=pd.DatetimeIndex(idx, freq="D", name="date"))
+    if y.isna().any() or (y < 0).any():
+        raise ModelError(f"{who}: target {target!r} must be non-negative without missing values")
+    return y
+
+
+def _merge_history(old: pd.Series, frame: pd.DataFrame, target: str, who: str) -> pd.Series:
+    """Replace/extend the history with the target of ``frame`` (overlapping dates take the new values)."""
+    new = _target_series(frame, target, who)
+    if new.index[0] > old.index[-1] + _DAY:
+        raise ModelError(f"{who}: gap between the history (ends {old.index[-1].date()}) and the new frame "
+                         f"(starts {new.index[0].date()})")
+    y = pd.concat([old[old.index < new.index[0]], new])
+    y.index = pd.DatetimeIndex(y.index, freq="D", name="date")
+    return y
+
+
+def _check_future(future: pd.DataFrame, last_date: pd.Timestamp, who: str) -> pd.DatetimeIndex:
+    if not isinstance(future, pd.DataFrame) or not isinstance(future.index, pd.DatetimeIndex) or not len(future):
+        raise ModelError(f"{who}: future must be a non-empty DataFrame indexed by date "
+                         "(build it with crossingcast.frame.future_frame(history, start, end))")
+    idx = pd.DatetimeIndex(future.index)
+    if idx[0] <= last_date:
+        raise ModelError(f"{who}: future dates must start after the training period, which ends "
+                         f"{last_date.date()} (future starts {idx[0].date()})")
+    if not idx.is_monotonic_increasing or len(pd.date_range(idx[0], idx[-1], freq="D")) != len(idx):
+        raise ModelError(f"{who}: future must be daily without gaps")
+    return idx
+
+
+def _calibration_blocks(y: pd.Series, days: int, min_origin: pd.Timestamp) -> list[tuple[pd.Timestamp,
+                                                                                          pd.DatetimeIndex]]:
+    """Consecutive 14-day blocks covering the last ``days`` days of ``y`` with their forecast origins."""
+    end = y.index[-1]
+    start = max(end - pd.Timedelta(days=int(days) - 1), min_origin + _DAY)
+    out = []
+    s = start
+    while s <= end:
+        e = min(s + pd.Timedelta(days=_BLOCK - 1), end)
+        out.append((s - _DAY, pd.date_range(s, e, freq="D")))
+        s = e + _DAY
+    return out
+
+
+def _calibrate(y: pd.Series, blocks, forecaster) -> dict:
+    """Out-of-sample (mu, p_cross) per block from its origin, then :func:`calibrate_hurdle`."""
+    ys, mus, ps, gs = [], [], [], []
+    for g, (origin, dates) in enumerate(blocks):
+        mu, p = forecaster(y[y.index <= origin], dates)
+        ys.append(y.reindex(dates).to_numpy())
+        mus.append(mu)
+        ps.append(p)
+        gs.append(np.full(len(dates), g))
+    y_, mu_, p_, g_ = (np.concatenate(v) for v in (ys, mus, ps, gs))
+    cal = calibrate_hurdle(y_, mu_, p_, groups=g_)
+    _, pi, _ = consistent_hurdle(mu_, p_)
+    total_mu, total_y = float(mu_.sum()), float(y_.sum())
+    cal.update({"start": blocks[0][1][0].date().isoformat(), "end": blocks[-1][1][-1].date().isoformat(),
+                "n_blocks": len(blocks), "block_days": _BLOCK,
+                "mean_p_cross": float(pi.mean()), "observed_crossing_share": float((y_ > 0).mean()),
+                "sum_mean": total_mu, "sum_observed": total_y})
+    return cal
+
+
+def _info(future: pd.DataFrame, last_date: pd.Timestamp, idx: pd.DatetimeIndex, **extra) -> dict:
+    h = ((idx - last_date) / _DAY).to_numpy().astype(int)
+    info = {"weather": future.attrs.get("weather_mode", "none"), "weather_blind": True,
+            "origin": last_date.date().isoformat(), "horizon_days": [int(h.min()), int(h.max())]}
+    info.update(extra)
+    return info
+
+
+# --------------------------------------------------------------------------- seasonal naive
+class SeasonalNaive(BaseForecaster):
+    """Seasonal naive forecast: the value one season (a year of 52 weeks, or a week) earlier.
+
+    Parameters
+    ----------
+    season : {"year", "week"}
+        ``"year"``: the mean for day *t* is ``y[t - 364]`` (the same weekday
+        52 weeks earlier); ``"week"``: ``y[t - 7]``.  For dates more than one
+        season after the last observation the last observed season is repeated
+        (``y[t - 364 k]`` / ``y[t - 7 k]``, smallest ``k`` reaching the history).
+    n_paths : int
+        Number of sample paths.
+    random_state : int
+        Seed of the sample paths.
+    calibration_days : int
+        Length of the out-of-sample calibration period at the end of the
+        training history (cut into 14-day blocks, each forecast from the
+        origin just before it).
+    p_cross : {"calibrated", "naive"}
+        Crossing probability on days whose naive value is positive:
+        ``"calibrated"`` = the share of crossing days among such days in the
+        calibration period; ``"naive"`` = 1 (a crossing day for sure).
+
+    Attributes
+    ----------
+    y_ : pandas.Series
+        The stored history (float), replaced/extended by :meth:`update`.
+    last_date_ : pandas.Timestamp
+        Last date of the history (the forecast origin).
+    lag_ : int
+        Season length in days (364 or 7).
+    p_cross_ : float
+        Crossing probability used on days with a positive naive value.
+    calibration_ : dict
+        ``shape``, ``level_sd`` of :func:`~crossingcast.models.distributions.hurdle_paths`
+        and diagnostics of the calibration period.
+
+    Notes
+    -----
+    The mean is exactly the naive value (this is the MASE reference).  On
+    days where it is 0 the predictive distribution is the point mass at 0.
+    """
+
+    def __init__(self, season: str = "year", n_paths: int = 1000, random_state: int = 0,
+                 calibration_days: int = 365, p_cross: str = "calibrated"):
+        self.season = season
+        self.n_paths = n_paths
+        self.random_state = random_state
+        self.calibration_days = calibration_days
+        self.p_cross = p_cross
+
+    def _lag(self) -> int:
+        if self.season == "year":
+            return 364
+        if self.season == "week":
+            return 7
+        raise ModelError(f"SeasonalNaive: season must be 'year' or 'week', got {self.season!r}")
+
+    @staticmethod
+    def _naive(y: pd.Series, dates: pd.DatetimeIndex, lag: int) -> np.ndarray:
+        """``y[t - lag k]`` with the smallest ``k >= 1`` such that the date is in ``y``."""
+        last = y.index[-1]
+        h = ((dates - last) / _DAY).to_numpy().astype(int)
+        k = np.maximum(1, -(-h // lag))  # ceil(h / lag)
+        src = dates - pd.to_timedelta(k * lag, unit="D")
+        pos = ((src - y.index[0]) / _DAY).to_numpy().astype(int)
+        if (pos < 0).any():
+            raise ModelError(f"SeasonalNaive: history starting {y.index[0].date()} is too short for a "
+                             f"{lag}-day season")
+        return y.to_numpy()[pos]
+
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "SeasonalNaive":
+        """Store the history and calibrate the predictive distribution.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column (other columns are ignored).
+        target : str
+            Target column.
+
+        Returns
+        -------
+        SeasonalNaive
+            ``self``.
+
+        Raises
+        ------
+        ModelError
+            If the history is shorter than one season plus 28 calibration days.
+        """
+        lag = self._lag()
+        if self.p_cross not in ("calibrated", "naive"):
+            raise ModelError(f"SeasonalNaive: p_cross must be 'calibrated' or 'naive', got {self.p_cross!r}")
+        y = _target_series(frame, target, "SeasonalNaive.fit")
+        if len(y) < lag + 28:
+            raise ModelError(f"SeasonalNaive.fit: needs at least {lag + 28} days of history "
+                             f"({lag}-day season + 28 calibration days), got {len(y)}")
+        self.target_ = target
+        self.lag_ = lag
+        self.y_ = y
+        self.last_date_ = y.index[-1]
+        self.features_ = []
+        self.name_ = "seasonal_naive"
+        blocks = _calibration_blocks(y, self.calibration_days, y.index[0] + pd.Timedelta(days=lag - 1))
+        # crossing probability on days with a positive naive value (out of sample, calibration period)
+        hits = n_pos = 0
+        for origin, dates in blocks:
+            naive = self._naive(y[y.index <= origin], dates, lag)
+            obs = y.reindex(dates).to_numpy()
+            hits += int(((naive > 0) & (obs > 0)).sum())
+            n_pos += int((naive > 0).sum())
+        p1 = (hits + 1.0) / (n_pos + 2.0) if self.p_cross == "calibrated" else 1.0
+        self.p_cross_ = float(p1)
+
+        def fc(hist, dates):
+            mu = self._naive(hist, dates, lag)
+            return mu, np.where(mu > 0, p1, 0.0)
+
+        self.calibration_ = _calibrate(y, blocks, fc)
+        self.is_fitted_ = True
+        return self
+
+    def update(self, frame: pd.DataFrame) -> "SeasonalNaive":
+        """Replace/extend the history with ``frame`` (no re-calibration).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column, starting no later than
+            ``last_date_ + 1 day``; overlapping dates take its values.
+
+        Returns
+        -------
+        SeasonalNaive
+            ``self``.
+        """
+        self._check_fitted()
+        self.y_ = _merge_history(self.y_, frame, self.target_, "SeasonalNaive.update")
+        if len(self.y_) < self.lag_:
+            raise ModelError(f"SeasonalNaive.update: history shorter than one season ({self.lag_} days)")
+        self.last_date_ = self.y_.index[-1]
+        return self
+
+    def predict(self, future: pd.DataFrame) -> Forecast:
+        """Predictive distribution for the dates of ``future``.
+
+        Parameters
+        ----------
+        future : pandas.DataFrame
+            Frame indexed by the forecast dates (strictly after ``last_date_``;
+            e.g. :func:`crossingcast.frame.future_frame`); its columns are not used.
+
+        Returns
+        -------
+        Forecast
+            Mean = the naive value exactly; hurdle sample paths.
+        """
+        self._check_fitted()
+        idx = _check_future(future, self.last_date_, "SeasonalNaive.predict")
+        mu = self._naive(self.y_, idx, self.lag_)
+        p = np.where(mu > 0, self.p_cross_, 0.0)
+        paths = hurdle_paths(mu, p, shape=self.calibration_["shape"], level_sd=self.calibration_["level_sd"],
+                             n_paths=int(self.n_paths), random_state=self.random_state)
+        info = _info(future, self.last_date_, idx, season=self.season, lag_days=self.lag_,
+                     p_cross=self.p_cross_, shape=self.calibration_["shape"],
+                     level_sd=self.calibration_["level_sd"], distribution="hurdle_paths, calibrated on 14-day blocks")
+        return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
+
+
+# --------------------------------------------------------------------------- climatology
+class Climatology(BaseForecaster):
+    """Day-of-year climatology: the mean over the same time of year in recent seasons.
+
+    Parameters
+    ----------
+    window : int
+        Half-width (days) of the window around the same calendar date.
+    years : int
+        Number of past seasons averaged.
+    level : {"none", "recent"}
+        ``"recent"`` multiplies the climatological mean by the ratio of the
+        arrivals of the last ``level_weeks`` weeks to the climatology of those
+        same weeks (computed the same way from the seasons before them),
+        clipped to ``level_clip``.  The crossing probability stays
+        climatological (the level acts on the size of crossing days).
+    level_weeks : int
+        Length (weeks) of the recent period for ``level="recent"``.
+    level_clip : tuple of float
+        Bounds of the level ratio.
+    n_paths : int
+        Number of sample paths.
+    random_state : int
+        Seed of the sample paths.
+    calibration_days : int
+        Length of the out-of-sample calibration period (14-day blocks).
+
+    Attributes
+    ----------
+    y_ : pandas.Series
+        Stored history.
+    last_date_ : pandas.Timestamp
+        Forecast origin.
+    calibration_ : dict
+        ``shape``, ``level_sd`` and diagnostics.
+
+    Notes
+    -----
+    For a forecast date *t*, season *k* is the window
+    ``[t - k years - window, t - k years + window]`` (calendar years, 29 Feb
+    -> 28 Feb).  The seasons used are the ``years`` most recent ones that end
+    on or before the origin ``last_date_``; days outside the history are
+    skipped.  The mean is the average of all those days and the crossing
+    probability the share of them with at least one arrival.
+    """
+
+    def __init__(self, window: int = 15, years: int = 3, level: str = "none", level_weeks: int = 8,
+                 level_clip: tuple = (0.25, 4.0), n_paths: int = 1000, random_state: int = 0,
+                 calibration_days: int = 365):
+        self.window = window
+        self.years = years
+        self.level = level
+        self.level_weeks = level_weeks
+        self.level_clip = level_clip
+        self.n_paths = n_paths
+        self.random_state = random_state
+        self.calibration_days = calibration_days
+
+    def _clim(self, y: pd.Series, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Climatological (mean, crossing share) for ``dates`` from history ``y`` (no level scaling)."""
+        w, years = int(self.window), int(self.years)
+        last, first = y.index[-1], y.index[0]
+        vals = y.to_numpy()
+        offsets = np.arange(-w, w + 1)
+        sums = np.zeros(len(dates))
+        cross = np.zeros(len(dates))
+        counts = np.zeros(len(dates))
+        dates = pd.DatetimeIndex(dates)
+        # first season index k0 per date: smallest k with t - k years + w <= last
+        k0 = np.ones(len(dates), dtype=int)
+        for _ in range(200):
+            centre = pd.DatetimeIndex([d - pd.DateOffset(years=int(k)) for d, k in zip(dates, k0)])
+            late = (centre + pd.Timedelta(days=w)) > last
+            if not late.any():
+                break
+            k0 = k0 + late.astype(int)
+        for j in range(years):
+            centre = pd.DatetimeIndex([d - pd.DateOffset(years=int(k + j)) for d, k in zip(dates, k0)])
+            pos = ((centre - first) / _DAY).to_numpy().astype(int)[:, None] + offsets[None, :]
+            ok = (pos >= 0) & (pos < len(vals))
+            v = np.where(ok, vals[np.clip(pos, 0, len(vals) - 1)], 0.0)
+            sums += v.sum(axis=1)
+            cross += (v > 0).sum(axis=1)
+            counts += ok.sum(axis=1)
+        if (counts == 0).any():
+            bad = dates[counts == 0][0]
+            raise ModelError(f"Climatology: no history in the {years} season(s) before {bad.date()} "
+                             f"(history {first.date()}..{last.date()})")
+        return sums / counts, cross / counts
+
+    def _ratio(self, y: pd.Series) -> float:
+        if self.level == "none":
+            return 1.0
+        n = 7 * int(self.level_weeks)
+        recent = y.iloc[-n:]
+        past = y[y.index < recent.index[0]]
+        if len(past) < 366 - int(self.window):
+            return 1.0
+        clim, _ = self._clim(past, recent.index)
+        den = float(clim.sum())
+        if den <= 0:
+            return 1.0
+        lo, hi = self.level_clip
+        return float(np.clip(float(recent.sum()) / den, lo, hi))
+
+    def _forecast(self, y: pd.Series, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        mu, p = self._clim(y, dates)
+        return mu * self._ratio(y), p
+
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "Climatology":
+        """Store the history and calibrate the predictive distribution.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column (other columns are ignored).
+        target : str
+            Target column.
+
+        Returns
+        -------
+        Climatology
+            ``self``.
+        """
+        if self.level not in ("none", "recent"):
+            raise ModelError(f"Climatology: level must be 'none' or 'recent', got {self.level!r}")
+        if int(self.years) < 1 or int(self.window) < 0:
+            raise ModelError("Climatology: years must be >= 1 and window >= 0")
+        y = _target_series(frame, target, "Climatology.fit")
+        if len(y) < 366 + int(self.window) + 28:
+            raise ModelError(f"Climatology.fit: needs at least {366 + int(self.window) + 28} days of history "
+                             f"(one season + window + 28 calibration days), got {len(y)}")
+        self.target_ = target
+        self.y_ = y
+        self.last_date_ = y.index[-1]
+        self.features_ = []
+        self.name_ = "climatology"
+        blocks = _calibration_blocks(y, self.calibration_days,
+                                     y.index[0] + pd.Timedelta(days=366 + int(self.window)))
+        self.calibration_ = _calibrate(y, blocks, self._forecast)
+        self.is_fitted_ = True
+        return self
+
+    def update(self, frame: pd.DataFrame) -> "Climatology":
+        """Replace/extend the history with ``frame`` (no re-calibration).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column, starting no later than
+            ``last_date_ + 1 day``; overlapping dates take its values.
+
+        Returns
+        -------
+        Climatology
+            ``self``.
+        """
+        self._check_fitted()
+        self.y_ = _merge_history(self.y_, frame, self.target_, "Climatology.update")
+        self.last_date_ = self.y_.index[-1]
+        return self
+
+    def predict(self, future: pd.DataFrame) -> Forecast:
+        """Predictive distribution for the dates of ``future``.
+
+        Parameters
+        ----------
+        future : pandas.DataFrame
+            Frame indexed by the forecast dates (strictly after ``last_date_``);
+            its columns are not used.
+
+        Returns
+        -------
+        Forecast
+            Mean = (level-scaled) climatology exactly; hurdle sample paths with
+            the climatological crossing probability.
+        """
+        self._check_fitted()
+        idx = _check_future(future, self.last_date_, "Climatology.predict")
+        mu, p = self._clim(self.y_, idx)
+        ratio = self._ratio(self.y_)
+        mu = mu * ratio
+        paths = hurdle_paths(mu, p, shape=self.calibration_["shape"], level_sd=self.calibration_["level_sd"],
+                             n_paths=int(self.n_paths), random_state=self.random_state)
+        info = _info(future, self.last_date_, idx, window=int(self.window), years=int(self.years),
+                     level=self.level, level_ratio=ratio, shape=self.calibration_["shape"],
+                     level_sd=self.calibration_["level_sd"],
+                     distribution="hurdle_paths, calibrated on 14-day blocks")
+        return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
