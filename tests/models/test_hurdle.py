@@ -1,0 +1,198 @@
+"""Hurdle negative-binomial forecaster: real-data fits, a 2024 summer backtest, simulated recovery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crossingcast.errors import ModelError, NotFittedError
+from crossingcast.frame import future_frame
+from crossingcast.models import make_forecaster
+from crossingcast.models.base import DEFAULT_QUANTILES, load_forecaster
+from crossingcast.models.hurdle import HurdleForecaster
+
+
+@pytest.fixture(scope="module")
+def short(frame):
+    return frame.loc["2022-06-01":"2024-06-30"]
+
+
+@pytest.fixture(scope="module")
+def fitted(short):
+    return HurdleForecaster(calibration="none").fit(short)
+
+
+@pytest.fixture(scope="module")
+def summer_2024(frame):
+    hist = frame.loc[:"2024-06-30"]
+    model = HurdleForecaster().fit(hist)
+    fut = future_frame(hist, "2024-07-01", "2024-09-30")
+    return model, fut, model.predict(fut), frame.loc["2024-07-01":"2024-09-30", "migrants"]
+
+
+def test_registry():
+    assert isinstance(make_forecaster("hurdle"), HurdleForecaster)
+
+
+def test_fit_real_data_and_coef_table(fitted, short):
+    m = fitted
+    assert m.is_fitted_ and m.name_ == "hurdle" and m.last_date_ == short.index[-1]
+    assert m.convergence_["cross_converged"] and m.convergence_["count_converged"]
+    tab = m.coef_table()
+    assert list(tab.columns) == ["part", "term", "coef", "std_err", "p_value", "exp_coef"]
+    assert set(tab["part"]) == {"cross", "count"}
+    assert {"const", "level", "fourier_cos_1", "dow_6"} <= set(tab.loc[tab.part == "cross", "term"])
+    assert tab.loc[(tab.part == "count") & (tab.term == "alpha"), "coef"].item() == pytest.approx(1 / m.shape_)
+    finite = tab.dropna(subset=["exp_coef"])
+    assert np.isfinite(finite[["coef", "std_err", "p_value"]].to_numpy()).all()
+    np.testing.assert_allclose(finite["exp_coef"], np.exp(finite["coef"]))
+    # events entirely before the window (COVID lockdowns) or in force throughout (Brexit) are unidentifiable
+    for ev in ("event_covid_france_lockdown_1", "event_brexit_end_of_transition"):
+        assert ev in m.dropped_features_ and ev not in m.features_
+    assert "event_uk_france_summit_2023" in m.features_
+
+
+def test_summer_crossing_probability_higher(fitted, short):
+    comp = fitted.predict_components(future_frame(short, "2024-07-01", "2025-01-31"))
+    summer = comp.loc["2024-07-01":"2024-08-31", "p_cross"].mean()
+    winter = comp.loc["2024-12-01":"2025-01-31", "p_cross"].mean()
+    assert summer > winter + 0.1
+    assert summer > comp.loc["2024-12-01":"2025-01-31", "mu"].mean() / comp["mu"].max()  # sanity: in (0, 1)
+    assert (comp["mu"] > 0).all() and ((comp["p_cross"] > 0) & (comp["p_cross"] < 1)).all()
+    np.testing.assert_allclose(comp["mu"], comp["p_cross"] * comp["mean_if_cross"])
+
+
+def test_in_sample_crossing_share(fitted):
+    s = fitted.in_sample_
+    # a logit with an intercept reproduces the observed share at the MLE
+    assert s["mean_p_cross"] == pytest.approx(s["observed_crossing_share"], abs=0.005)
+    assert s["sum_mean"] == pytest.approx(s["sum_observed"], rel=0.1)
+
+
+def test_forecast_distribution(fitted, short):
+    fut = future_frame(short, "2024-07-01", "2024-08-31")
+    fc = fitted.predict(fut)
+    assert fc.paths.shape == (1000, len(fut)) and (fc.paths >= 0).all()
+    assert np.array_equal(fc.paths, np.round(fc.paths))
+    assert list(fc.quantiles.columns) == list(DEFAULT_QUANTILES)
+    assert (np.diff(fc.quantiles.to_numpy(), axis=1) >= 0).all()
+    comp = fitted.predict_components(fut)
+    np.testing.assert_allclose(fc.mean.to_numpy(), comp["mu"].to_numpy())  # analytic mean passes through
+    tot = fc.paths.sum(axis=1)
+    assert abs(tot.mean() - fc.mean.sum()) < 4 * tot.std() / np.sqrt(len(tot))
+    assert fc.info["weather"] == "none" and fc.info["weather_blind"] is True
+    assert fc.info["horizon_days"] == [1, 62]
+
+
+def test_summer_2024_total_within_own_interval(summer_2024):
+    """Backtest from 2024-06-30 (default 4-year window, hold-out calibrated level factor).
+
+    Measured when written: mean ~12,400 vs actual 11,755, 80% interval ~9,800..15,000.
+    """
+    model, fut, fc, actual = summer_2024
+    tot = fc.total(quantiles=(0.1, 0.9))
+    assert tot["p10"] <= actual.sum() <= tot["p90"]
+    assert abs(tot["mean"] / actual.sum() - 1) < 0.3
+    cal = model.calibration_
+    assert cal["method"] == "holdout" and cal["level_sd"] >= 0 and cal["n_blocks"] >= 26
+    daily = ((actual >= fc.quantile(0.1)) & (actual <= fc.quantile(0.9))).mean()
+    assert daily > 0.7  # daily 80% intervals are not far too narrow
+
+
+def test_reproducible_and_save_load(short, tmp_path):
+    fut = future_frame(short, "2024-07-01", "2024-07-31")
+    a = HurdleForecaster(calibration="none", random_state=3).fit(short)
+    b = HurdleForecaster(calibration="none", random_state=3).fit(short)
+    fa, fb = a.predict(fut), b.predict(fut)
+    np.testing.assert_array_equal(fa.paths, fb.paths)
+    pd.testing.assert_frame_equal(fa.to_frame(), fb.to_frame())
+    c = load_forecaster(a.save(tmp_path / "h.joblib"))
+    fc = c.predict(fut)
+    np.testing.assert_array_equal(fa.paths, fc.paths)
+    pd.testing.assert_frame_equal(fa.to_frame(), fc.to_frame())
+    pd.testing.assert_frame_equal(a.coef_table(), c.coef_table())
+
+
+def test_errors(fitted, short):
+    fut = future_frame(short, "2024-07-01", "2024-07-10")
+    with pytest.raises(NotFittedError):
+        HurdleForecaster().predict(fut)
+    with pytest.raises(NotFittedError):
+        HurdleForecaster().coef_table()
+    with pytest.raises(ModelError, match="lacks column"):
+        fitted.predict(fut.drop(columns=["fourier_cos_1"]))
+    with pytest.raises(ModelError, match="after the training period"):
+        fitted.predict(future_frame(short, "2024-06-15", "2024-07-10"))
+    with pytest.raises(ModelError, match="lacks feature"):
+        HurdleForecaster(features=["wind_mean"]).fit(short)
+    with pytest.raises(ModelError, match="usable training"):
+        HurdleForecaster().fit(short.loc["2024-01-01":"2024-03-31"])
+
+
+def test_gap_is_extra_horizon(fitted, short):
+    fc = fitted.predict(future_frame(short, "2024-08-01", "2024-08-10"))
+    assert fc.info["horizon_days"] == [32, 41]
+
+
+def test_update_moves_level_without_refit(frame):
+    hist = frame.loc["2022-06-01":"2024-05-31"]
+    m = HurdleForecaster(calibration="none").fit(hist)
+    params = m.coef_table().copy()
+    fut = future_frame(hist, "2024-07-01", "2024-07-31")
+    before = m.predict(fut)
+    m.update(frame.loc["2024-06-01":"2024-06-30"])
+    assert m.last_date_ == pd.Timestamp("2024-06-30")
+    pd.testing.assert_frame_equal(m.coef_table(), params)
+    after = m.predict(fut)
+    y = frame["migrants"]
+    assert after.info["level"] == pytest.approx(np.log1p(y.loc["2024-05-06":"2024-06-30"].mean()))
+    assert after.info["level"] != before.info["level"]
+    assert not np.allclose(after.mean.to_numpy(), before.mean.to_numpy())
+    with pytest.raises(ModelError, match="gap"):
+        m.update(frame.loc["2024-08-01":"2024-08-31"])
+
+
+def test_level_term_has_no_leakage(frame):
+    """Training rows use the level window ending ``level_lag`` days earlier: changing later data does not move it."""
+    m = HurdleForecaster(level_window=28, level_lag=14)
+    y = frame["migrants"].astype(float).loc["2023-01-01":"2023-12-31"]
+    lvl = m._level_train(y)
+    y2 = y.copy()
+    y2.loc["2023-07-01":] += 1000.0
+    lvl2 = m._level_train(y2)
+    pd.testing.assert_series_equal(lvl.loc[:"2023-07-14"], lvl2.loc[:"2023-07-14"])
+    assert lvl.loc["2023-07-15"] != lvl2.loc["2023-07-15"]
+    assert lvl.loc["2023-07-15"] == pytest.approx(np.log1p(y.loc["2023-06-04":"2023-07-01"].mean()))
+
+
+def test_recovers_known_effects_on_simulated_data(frame):
+    """Simulate from a known hurdle NB with an event and a weather effect; the 99% CIs cover the truth."""
+    rng = np.random.default_rng(11)
+    sim = frame.loc["2021-01-01":"2024-12-31"].copy()
+    n = len(sim)
+    sim["event_test"] = 0.0
+    sim.loc["2023-03-01":"2023-08-31", "event_test"] = 1.0
+    sim["wind_mean"] = rng.gamma(4.0, 2.0, n)
+    eta = -0.3 + 0.8 * sim["fourier_cos_1"].to_numpy() * -1 - 0.15 * (sim["wind_mean"].to_numpy() - 8) \
+        + 0.7 * sim["event_test"].to_numpy()
+    p = 1 / (1 + np.exp(-eta))
+    m = np.exp(3.5 - 0.4 * sim["fourier_cos_1"].to_numpy() - 0.5 * sim["event_test"].to_numpy())
+    alpha = 0.6
+    cross = rng.random(n) < p
+    excess = rng.poisson(rng.gamma(1 / alpha, alpha * m))
+    sim["migrants"] = (cross * (1 + excess)).astype(int)
+    feats = ["event_test", "wind_mean", "fourier_sin_1", "fourier_cos_1", "dow_5", "dow_6"]
+    model = HurdleForecaster(features=feats, level_window=0, calibration="none").fit(sim)
+    tab = model.coef_table().set_index(["part", "term"])
+    truth = {("cross", "event_test"): 0.7, ("cross", "wind_mean"): -0.15, ("cross", "fourier_cos_1"): -0.8,
+             ("count", "event_test"): -0.5, ("count", "fourier_cos_1"): -0.4, ("count", "alpha"): alpha}
+    for key, val in truth.items():
+        row = tab.loc[key]
+        assert abs(row["coef"] - val) < 2.58 * row["std_err"] + 1e-9, (key, row["coef"], row["std_err"])
+    # the weather column makes the model weather-aware
+    assert model.weather_features_ == ["wind_mean"]
+    fut = future_frame(sim, "2025-01-01", "2025-01-10")
+    assert "wind_mean" in fut.columns and fut.attrs["weather_mode"] == "climatology"
+    fc = model.predict(fut)
+    assert fc.info["weather_blind"] is False and fc.info["weather"] == "climatology"
