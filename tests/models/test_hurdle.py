@@ -15,12 +15,13 @@ from crossingcast.models.hurdle import HurdleForecaster
 
 @pytest.fixture(scope="module")
 def short(frame):
-    return frame.loc["2022-06-01":"2024-06-30"]
+    # training 2022-06-01..2024-06-30; earlier rows only feed the level anomaly (same weeks of earlier years)
+    return frame.loc["2019-01-01":"2024-06-30"]
 
 
 @pytest.fixture(scope="module")
 def fitted(short):
-    return HurdleForecaster(calibration="none").fit(short)
+    return HurdleForecaster(calibration="none", train_start="2022-06-01").fit(short)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,7 @@ def test_registry():
 def test_fit_real_data_and_coef_table(fitted, short):
     m = fitted
     assert m.is_fitted_ and m.name_ == "hurdle" and m.last_date_ == short.index[-1]
+    assert m.train_start_ == pd.Timestamp("2022-06-01")
     assert m.convergence_["cross_converged"] and m.convergence_["count_converged"]
     tab = m.coef_table()
     assert list(tab.columns) == ["part", "term", "coef", "std_err", "p_value", "exp_coef"]
@@ -88,7 +90,7 @@ def test_forecast_distribution(fitted, short):
 def test_summer_2024_total_within_own_interval(summer_2024):
     """Backtest from 2024-06-30 (default 4-year window, hold-out calibrated level factor).
 
-    Measured when written: mean ~12,400 vs actual 11,755, 80% interval ~9,800..15,000.
+    Measured when written: mean ~13,600 vs actual 11,755, 80% interval ~10,800..16,500.
     """
     model, fut, fc, actual = summer_2024
     tot = fc.total(quantiles=(0.1, 0.9))
@@ -102,8 +104,8 @@ def test_summer_2024_total_within_own_interval(summer_2024):
 
 def test_reproducible_and_save_load(short, tmp_path):
     fut = future_frame(short, "2024-07-01", "2024-07-31")
-    a = HurdleForecaster(calibration="none", random_state=3).fit(short)
-    b = HurdleForecaster(calibration="none", random_state=3).fit(short)
+    a = HurdleForecaster(calibration="none", random_state=3, train_start="2022-06-01").fit(short)
+    b = HurdleForecaster(calibration="none", random_state=3, train_start="2022-06-01").fit(short)
     fa, fb = a.predict(fut), b.predict(fut)
     np.testing.assert_array_equal(fa.paths, fb.paths)
     pd.testing.assert_frame_equal(fa.to_frame(), fb.to_frame())
@@ -128,6 +130,10 @@ def test_errors(fitted, short):
         HurdleForecaster(features=["wind_mean"]).fit(short)
     with pytest.raises(ModelError, match="usable training"):
         HurdleForecaster().fit(short.loc["2024-01-01":"2024-03-31"])
+    with pytest.raises(ModelError, match="usable training"):  # the anomaly needs a year before each row
+        HurdleForecaster().fit(short.loc["2023-10-01":"2024-06-30"])
+    with pytest.raises(ModelError, match="level_mode"):
+        HurdleForecaster(level_mode="x").fit(short)
 
 
 def test_gap_is_extra_horizon(fitted, short):
@@ -135,9 +141,10 @@ def test_gap_is_extra_horizon(fitted, short):
     assert fc.info["horizon_days"] == [32, 41]
 
 
-def test_update_moves_level_without_refit(frame):
-    hist = frame.loc["2022-06-01":"2024-05-31"]
-    m = HurdleForecaster(calibration="none").fit(hist)
+@pytest.mark.parametrize("mode", ["anomaly", "raw"])
+def test_update_moves_level_without_refit(frame, mode):
+    hist = frame.loc["2020-01-01":"2024-05-31"]
+    m = HurdleForecaster(calibration="none", level_mode=mode, train_start="2022-06-01").fit(hist)
     params = m.coef_table().copy()
     fut = future_frame(hist, "2024-07-01", "2024-07-31")
     before = m.predict(fut)
@@ -146,24 +153,36 @@ def test_update_moves_level_without_refit(frame):
     pd.testing.assert_frame_equal(m.coef_table(), params)
     after = m.predict(fut)
     y = frame["migrants"]
-    assert after.info["level"] == pytest.approx(np.log1p(y.loc["2024-05-06":"2024-06-30"].mean()))
+    expected = np.log1p(y.loc["2024-05-06":"2024-06-30"].mean())
+    if mode == "anomaly":  # minus the same 56 days 52, 104, 156 weeks earlier
+        past = [y.loc[pd.Timestamp("2024-05-06") - pd.Timedelta(days=364 * k):
+                      pd.Timestamp("2024-06-30") - pd.Timedelta(days=364 * k)].mean() for k in (1, 2, 3)]
+        expected -= np.log1p(np.mean(past))
+    assert after.info["level"] == pytest.approx(expected)
     assert after.info["level"] != before.info["level"]
     assert not np.allclose(after.mean.to_numpy(), before.mean.to_numpy())
     with pytest.raises(ModelError, match="gap"):
         m.update(frame.loc["2024-08-01":"2024-08-31"])
 
 
-def test_level_term_has_no_leakage(frame):
+@pytest.mark.parametrize("mode", ["anomaly", "raw"])
+def test_level_term_has_no_leakage(frame, mode):
     """Training rows use the level window ending ``level_lag`` days earlier: changing later data does not move it."""
-    m = HurdleForecaster(level_window=28, level_lag=14)
-    y = frame["migrants"].astype(float).loc["2023-01-01":"2023-12-31"]
+    m = HurdleForecaster(level_window=28, level_lag=14, level_mode=mode)
+    y = frame["migrants"].astype(float).loc["2021-01-01":"2023-12-31"]
     lvl = m._level_train(y)
     y2 = y.copy()
     y2.loc["2023-07-01":] += 1000.0
     lvl2 = m._level_train(y2)
     pd.testing.assert_series_equal(lvl.loc[:"2023-07-14"], lvl2.loc[:"2023-07-14"])
     assert lvl.loc["2023-07-15"] != lvl2.loc["2023-07-15"]
-    assert lvl.loc["2023-07-15"] == pytest.approx(np.log1p(y.loc["2023-06-04":"2023-07-01"].mean()))
+    raw = np.log1p(y.loc["2023-06-04":"2023-07-01"].mean())
+    if mode == "raw":
+        assert lvl.loc["2023-07-15"] == pytest.approx(raw)
+    else:
+        past = [y.loc[pd.Timestamp("2023-06-04") - pd.Timedelta(days=364 * k):
+                      pd.Timestamp("2023-07-01") - pd.Timedelta(days=364 * k)].mean() for k in (1, 2)]
+        assert lvl.loc["2023-07-15"] == pytest.approx(raw - np.log1p(np.mean(past)))
 
 
 def test_recovers_known_effects_on_simulated_data(frame):
