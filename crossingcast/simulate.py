@@ -38,16 +38,20 @@ Crossings:
 * *viability*: ``v[t] = sigmoid((calm_wind - wind) / margin_wind) x
   sigmoid((calm_gust - gust) / margin_gust)`` (the calm thresholds with a
   soft margin); the day is a launch day with probability ``v[t]``;
-* *backlog* (pent-up demand): ``B[t+1] = B[t] + inflow[t] - L[t] drain
-  w[dow] B[t]``, with ``L[t]`` the launch-day indicator and ``w`` the weekly
-  pattern: the backlog builds during windy spells and drains on calm days;
+* *backlog* (pent-up demand): ``B[t+1] = B[t] + inflow[t] - L[t] D[t]``
+  with ``L[t]`` the launch-day indicator and ``D[t] = C (1 - exp(-r[t] B[t]
+  / C))`` the departures of a launch day: ``r[t] = drain x w[dow] x
+  exp(drain_season cos(2 pi (doy - 196)/365.25))`` (weekly pattern ``w``;
+  launches easier in summer), saturating at the capacity ``C = capacity x
+  total[year] / 365.25``.  The backlog builds during windy spells and drains
+  on calm days;
 * *arrivals*: on a launch day the number of boats is negative binomial
-  (gamma-Poisson, shape ``boat_shape``) with mean ``drain w[dow] B[t] E[t] /
-  ppb[t]``, and migrants = boats x people per boat (``ppb``; each boat's load
-  negative binomial with shape ``load_shape``); ``E[t]`` is the product of the
-  event effects in force (``effect ** intensity``);
-* the true expected arrivals given the state are ``mean[t] = v[t] drain
-  w[dow] B[t] E[t]`` (``attrs["truth"]["mean"]``).
+  (gamma-Poisson, shape ``boat_shape``) with mean ``D[t] E[t] / ppb[t]``,
+  and migrants = boats x people per boat (``ppb``; each boat's load beyond
+  one person negative binomial with shape ``load_shape``); ``E[t]`` is the
+  product of the event effects in force (``effect ** intensity``);
+* the true expected arrivals given the state are ``mean[t] = v[t] D[t]
+  E[t]`` (``attrs["truth"]["mean"]``).
 
 The backlog evolves with the *event-free* departures, so an event's effect is
 exactly multiplicative on the expected arrivals and does not displace
@@ -112,9 +116,9 @@ DEFAULT_WEEKLY: tuple[float, ...] = (0.95, 0.97, 1.05, 0.9, 0.92, 1.25, 0.96)
 
 #: Default parameters of the weather generator (override any of them with ``weather=``).
 DEFAULT_WEATHER: dict[str, float] = {
-    "wind_median": 18.5,      # km/h, median daily mean wind over the year
-    "wind_amplitude": 0.22,   # annual cycle of log wind (windiest around 10 January)
-    "wind_peak_doy": 10.0,
+    "wind_median": 18.0,      # km/h, median daily mean wind over the year
+    "wind_amplitude": 0.26,   # annual cycle of log wind (windiest around 1 January)
+    "wind_peak_doy": 0.0,
     "wind_sd": 0.36,          # stationary sd of the log-wind anomaly
     "wind_ar": 0.62,          # day-to-day persistence of the log-wind anomaly
     "gust_factor": 1.75,      # median gust_max / wind_mean
@@ -134,6 +138,7 @@ DEFAULT_WEATHER: dict[str, float] = {
 }
 
 _YEAR = 365.25
+_DRAIN_PEAK_DOY = 196.0  # mid-July: long days, warm water
 # Independent random streams (one per variable) keyed by a fixed number.
 _STREAMS = {"wind": 1, "gust": 2, "dir": 3, "wet": 4, "precip": 5, "temp": 6,
             "launch": 11, "boats_gamma": 12, "boats_u": 13, "load_u": 14, "load_pois": 15}
@@ -179,11 +184,6 @@ def default_effects() -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- weather
-
-def _phase(index: pd.DatetimeIndex) -> np.ndarray:
-    """Days since 2018-01-01 (continuous across leap years)."""
-    return ((index - SIM_ORIGIN) / pd.Timedelta(days=1)).to_numpy(dtype=float)
-
 
 def _ar1(eps: np.ndarray, rho: float, sd: float) -> np.ndarray:
     """Stationary AR(1) with innovations ``eps`` (standard normal); the first value is drawn stationary."""
@@ -233,7 +233,6 @@ def _weather(index: pd.DatetimeIndex, seed: int, params: Mapping[str, float], ca
                                 f"known: {sorted(p)}")
     p.update(params)
     n = len(index)
-    t = _phase(index)
     doy = np.asarray(index.dayofyear, dtype=float)
     z = _ar1(_rng(seed, "wind").standard_normal(n), p["wind_ar"], p["wind_sd"])
     cycle = p["wind_amplitude"] * np.cos(2 * np.pi * (doy - p["wind_peak_doy"]) / _YEAR)
@@ -256,7 +255,6 @@ def _weather(index: pd.DatetimeIndex, seed: int, params: Mapping[str, float], ca
     precip = np.where(wet, amount, 0.0)
     temp = (p["temp_mean"] - p["temp_amplitude"] * np.cos(2 * np.pi * (doy - 20.0) / _YEAR)
             + _ar1(_rng(seed, "temp").standard_normal(n), p["temp_ar"], p["temp_sd"]))
-    del t
     w = pd.DataFrame({"wind_mean": wind, "gust_max": gust, "wind_u": wind_u, "wind_v": wind_v,
                       "ne_share": ne, "precip": precip, "temp": temp}, index=index)
     w = w.round(3)  # realistic precision, and stable text output
@@ -330,7 +328,8 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
                      trend=None, level: float = 41500.0,
                      calm_wind: float = 18.0, calm_gust: float = 35.0,
                      margin_wind: float = 1.2, margin_gust: float = 2.5,
-                     drain: float = 0.3, season_amplitude: float = 0.8, season_peak_doy: float = 240.0,
+                     drain: float = 0.25, drain_season: float = 0.6,
+                     season_amplitude: float = 0.9, season_peak_doy: float = 250.0,
                      weekly=DEFAULT_WEEKLY, people_per_boat=None,
                      capacity: float = 6.0, boat_shape: float = 2.5, load_shape: float = 6.0,
                      weather: Mapping[str, float] | None = None) -> pd.DataFrame:
@@ -366,9 +365,19 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
     margin_wind, margin_gust : float
         Soft margins (km/h) of the logistic viability around the thresholds.
     drain : float
-        Share of the backlog that leaves on a launch day (times the weekly pattern).
+        Share of the backlog that leaves on a launch day, before the weekly
+        pattern, the seasonal drain factor and the capacity limit.
+    drain_season : float
+        Seasonal drain factor ``exp(drain_season cos(2 pi (doy - 196)/365.25))``:
+        launches are easier in mid-July (long days, warm water) than in winter,
+        so winter demand is held back and released in spring.
     season_amplitude, season_peak_doy : float
         Annual cycle of the demand: ``exp(A cos(2 pi (doy - peak)/365.25))``.
+    capacity : float
+        Capacity limit of a launch day, in days of the year's mean demand:
+        departures are ``C (1 - exp(-rate B / C))`` with ``C = capacity x
+        total[year] / 365.25`` (limited boats and smugglers), so a huge
+        backlog drains over several calm days rather than at once.
     weekly : sequence of 7 floats
         Weekly pattern of departures, Monday..Sunday (normalised to mean 1).
     people_per_boat : mapping or float, optional
@@ -414,8 +423,8 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
     if wk.shape != (7,) or np.any(wk <= 0):
         raise CrossingcastError("simulate: weekly must be 7 positive numbers (Monday..Sunday)")
     wk = wk / wk.mean()
-    if wk.max() * drain > 1:
-        raise CrossingcastError("simulate: drain x weekly pattern exceeds 1 on some weekday")
+    if wk.max() * drain * np.exp(abs(drain_season)) > 1:
+        raise CrossingcastError("simulate: drain x weekly pattern x seasonal drain factor exceeds 1")
     calendar = simulated_calendar() if events is None else _events.validate_calendar(events, "<events>")
     if effects is None:
         effects = default_effects() if events is None else {}
@@ -447,7 +456,9 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
     viab = (special.expit((calm_wind - w["wind_mean"].to_numpy()) / margin_wind)
             * special.expit((calm_gust - w["gust_max"].to_numpy()) / margin_gust))
     launch = _rng(seed, "launch").random(n) < viab
-    rate = drain * wk[np.asarray(index.dayofweek)]
+    doy = np.asarray(index.dayofyear, dtype=float)
+    rate = (drain * wk[np.asarray(index.dayofweek)]
+            * np.exp(drain_season * np.cos(2 * np.pi * (doy - _DRAIN_PEAK_DOY) / _YEAR)))
     cap = capacity * np.array([totals[y] for y in years]) / 365.25 + 1e-9
     # backlog recursion (event-free departures), B[0] = 10 days of demand
     backlog = np.empty(n)
