@@ -102,8 +102,7 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
         Out-of-sample predictive means and crossing probabilities for the same days.
     groups : array-like, optional
         Group label per day (e.g. forecast origin, or week); the level factor
-        is estimated from the group totals: ``Var(total) = sum of daily
-        variances + level_var * total_mean**2``.
+        is estimated from the excess variance of the group totals (see Notes).
 
     Returns
     -------
@@ -113,8 +112,11 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
     Notes
     -----
     ``shape`` comes from the method of moments on crossing days
-    (``Var(N) = a + a**2/k`` with ``N = y - 1``), ``level_sd`` from the excess
-    variance of the group totals over what independent days would give.
+    (``Var(N) = a + a**2 ((1 + s2)(1 + 1/k) - 1)`` with ``N = y - 1`` and
+    ``s2 = Var(F)`` of the level factor ``F``), ``level_sd`` from the excess
+    variance of the group totals over what independent days would give:
+    ``Var(T) = sum v0 + s2 (sum a**2 pi (1 - pi + 1/k) + (sum pi a)**2)``.
+    The two are solved jointly by fixed-point iteration.
     """
     y = np.asarray(y, dtype=float)
     mu, pi, a = consistent_hurdle(mu, p_cross)
@@ -134,13 +136,17 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
                 new_shape = float(np.clip(1.0 / inv_k, min_shape, max_shape))
         new_sd = 0.0
         if groups is not None:
+            # Var(T_g) = sum_d E[Var(Y_d | F)] + Var(E[T_g | F]) with F the path's level factor:
+            #   E[Var(Y_d | F)] = v0_d + s2 * a_d^2 * pi_d * (1 - pi_d + 1/k)   (v0 = variance without F)
+            #   Var(E[T_g | F]) = s2 * (sum_d pi_d a_d)^2                     (F scales the excess only)
+            # so s2 is a ratio of sums: excess variance of the totals over its loading.
             var_day = hurdle_variance(mu, pi, new_shape, 0.0)
+            within = a ** 2 * pi * (1.0 - pi + 1.0 / new_shape)
             num = den = 0.0
             for g in np.unique(groups):
                 sel = groups == g
-                tot_mu = mu[sel].sum()
-                num += (y[sel].sum() - tot_mu) ** 2 - var_day[sel].sum()
-                den += tot_mu ** 2
+                num += (y[sel].sum() - mu[sel].sum()) ** 2 - var_day[sel].sum()
+                den += within[sel].sum() + (pi[sel] * a[sel]).sum() ** 2
             if num > 0 and den > 0:
                 new_sd = float(np.sqrt(np.log1p(num / den)))
         done = abs(new_shape - shape) < 1e-4 * shape and abs(new_sd - level_sd) < 1e-5
