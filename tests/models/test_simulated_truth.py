@@ -1,0 +1,292 @@
+"""Models against a known truth, on the SIMULATED Channel (never real data).
+
+Every check here needs ground truth that the real series cannot give (a known
+event effect, the true expected arrivals, the weather that actually drove the
+crossings), so it runs on :func:`crossingcast.simulate.simulate_channel`.
+
+Design shared by all tests
+--------------------------
+* ``N_SEEDS`` independent simulated Channels (seeds 0..N_SEEDS-1), 2020-01-01
+  to 2024-09-30, with a *pulse* event: in force on alternate 14-day blocks
+  (14 days on, 14 days off, all year round) with a known multiplicative effect
+  :data:`EFFECT` on the expected arrivals.  Alternating blocks balance the
+  event across seasons, weekdays and weather, so its effect is identified in a
+  3-year training window; a single window (e.g. one 45-day summer event) is
+  confounded with the season and gave estimates between 0.9 and 1.1 for a true
+  1.5 in exploration, which would test the design, not the model.
+* Each model is fitted (default parameters, short 3-year windows, 200 paths)
+  on data up to 2024-05-31 and forecasts the held-out 2024-06-01..2024-09-30
+  (122 days) with the *observed* simulated weather (``"observed (oracle)"``):
+  the truth's expected arrivals are conditional on that weather, so oracle
+  weather is what makes forecast and truth comparable.
+* Tolerances are derived from the data (binomial variance with a dependence
+  inflation estimated from the coverage indicators, t-intervals over seeds),
+  never copied from a run.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from crossingcast import events as ev
+from crossingcast.frame import future_frame, weather_columns
+from crossingcast.models import make_forecaster
+from crossingcast.simulate import SIMULATED_SOURCE, simulate_channel, simulate_future_weather
+
+EFFECT = 1.5
+N_SEEDS = 4
+N_SEEDS_SARIMAX = 3  # SARIMAX fits take ~4 s each; 3 seeds keep the file under a minute
+N_PATHS = 200
+ORIGIN = pd.Timestamp("2024-05-31")
+HOLDOUT = pd.date_range("2024-06-01", "2024-09-30", freq="D", name="date")
+ON_OFF = pd.date_range("2024-06-01", "2024-07-31", freq="D", name="date")
+PARAMS = {"hurdle": {"train_years": 3}, "gbm": {"train_start": "2021-01-01"}, "sarimax": {"train_years": 3}}
+
+
+def _pulse_calendar() -> pd.DataFrame:
+    starts = pd.date_range("2020-01-06", "2024-12-31", freq="28D")
+    rows = [{"name": f"pulse{i}", "start": s.date().isoformat(),
+             "end": (s + pd.Timedelta(days=13)).date().isoformat(), "category": "enforcement", "sign": 1,
+             "intensity": 1.0, "description": "simulated alternating 14-day pulse",
+             "source": "simulated (test, not a real event)"} for i, s in enumerate(starts)]
+    return ev.validate_calendar(pd.DataFrame(rows), origin="<test pulse calendar>")
+
+
+def _simulate(seed: int) -> pd.DataFrame:
+    cal = _pulse_calendar()
+    sim = simulate_channel("2020-01-01", "2024-09-30", seed=seed, events=cal,
+                           effects={n: EFFECT for n in cal["name"]})
+    pulses = [c for c in sim.columns if c.startswith("event_pulse")]
+    out = sim.drop(columns=pulses)
+    out["event_pulse"] = sim[pulses].max(axis=1)  # one flag: the blocks never overlap
+    out.attrs = sim.attrs
+    return out
+
+
+def _crps(paths: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Sample CRPS per day: ``E|X - y| - E|X - X'| / 2`` from the sorted paths (exact for the sample)."""
+    x = np.sort(paths, axis=0)
+    m = x.shape[0]
+    term1 = np.abs(x - y[None, :]).mean(axis=0)
+    w = (2 * np.arange(1, m + 1) - m - 1)[:, None]
+    term2 = (w * x).sum(axis=0) / (m * m)
+    return term1 - term2
+
+
+class _Case:
+    """One simulated Channel with its fitted models and forecasts."""
+
+    def __init__(self, seed: int, names: tuple[str, ...]):
+        self.seed = seed
+        self.sim = _simulate(seed)
+        assert self.sim.attrs["report"]["source"] == SIMULATED_SOURCE
+        self.hist = self.sim.loc[:ORIGIN]
+        weather = simulate_future_weather(self.hist, HOLDOUT[0], HOLDOUT[-1])
+        # the event flags as simulated in the hold-out, the weather as observed
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the per-block pulse columns of the calendar are merged into one
+            self.future = future_frame(self.hist, HOLDOUT[0], HOLDOUT[-1], weather=weather,
+                                       weather_mode="observed (oracle)")
+        self.future["event_pulse"] = self.sim.loc[HOLDOUT, "event_pulse"].to_numpy()
+        self.y = self.sim.loc[HOLDOUT, "migrants"].to_numpy(dtype=float)
+        self.truth = self.sim.attrs["truth"]["mean"].loc[HOLDOUT].to_numpy(dtype=float)
+        self.models, self.blind, self.fc, self.fc_blind = {}, {}, {}, {}
+        wcols = set(weather_columns(self.hist))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name in names:
+                m = make_forecaster(name, n_paths=N_PATHS, **PARAMS[name]).fit(self.hist)
+                self.models[name] = m
+                self.fc[name] = m.predict(self.future)
+                if name in ("hurdle", "gbm"):
+                    feats = [c for c in m.features_ if c not in wcols]
+                    b = make_forecaster(name, n_paths=N_PATHS, features=feats, **PARAMS[name]).fit(self.hist)
+                    self.blind[name] = b
+                    self.fc_blind[name] = b.predict(self.future.drop(columns=sorted(wcols)))
+
+    def effect_ratio(self, name: str) -> float:
+        """Ratio of the summed predictive means over ON_OFF with the event flag on vs off."""
+        m = self.models[name]
+        fut = self.future.loc[ON_OFF]
+        on, off = fut.copy(), fut.copy()
+        on["event_pulse"], off["event_pulse"] = 1.0, 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return float(m.predict(on).mean.sum() / m.predict(off).mean.sum())
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[_Case]:
+    return [_Case(s, ("hurdle", "gbm", "sarimax") if s < N_SEEDS_SARIMAX else ("hurdle", "gbm"))
+            for s in range(N_SEEDS)]
+
+
+def _t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    v = np.asarray(values, dtype=float)
+    half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+    return float(v.mean() - half), float(v.mean() + half)
+
+
+# --------------------------------------------------------------------------- (a) event effects
+
+def _check_effect(cases, name):
+    """The 95% t-interval over seeds of log(ratio on/off) must contain log(EFFECT)."""
+    logs = np.log([c.effect_ratio(name) for c in cases if name in c.models])
+    lo, hi = _t_interval(logs)
+    assert lo <= np.log(EFFECT) <= hi, (
+        f"{name}: effect estimates {np.round(np.exp(logs), 3).tolist()}, 95% interval "
+        f"{np.exp(lo):.3f}..{np.exp(hi):.3f}, true {EFFECT}")
+
+
+def test_hurdle_recovers_event_effect(cases):
+    """Hurdle: ratio of summed predictive means, event on vs off, over Jun-Jul of the hold-out.
+
+    The simulated effect multiplies the expected arrivals by ``EFFECT`` on
+    every day it is in force (the backlog evolves without it, so there is no
+    displacement); the model's implied effect is ``sum mu_on / sum mu_off``.
+    Its sampling spread is measured over independent seeds, and the 95%
+    t-interval of the mean log ratio must contain ``log(EFFECT)``.  A model
+    that ignored the flag (ratio 1) or absorbed a biased share of it fails.
+    The interval is not a one-seed coefficient interval because the
+    hurdle's implied ratio mixes both parts (logit and NB2).
+    """
+    _check_effect(cases, "hurdle")
+    # and the event coefficients point the right way in both parts, on every seed
+    for c in cases:
+        tab = c.models["hurdle"].coef_table().set_index(["part", "term"])
+        assert tab.loc[("count", "event_pulse"), "coef"] > 0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "GBM (default n_estimators=50, learning_rate=0.05, min_child_samples=100) shrinks the event effect: "
+    "measured on/off ratios 1.10, 1.19, 1.01, 1.11 for a true 1.5 (seeds 0-3); likely cause (not "
+    "verified): short, strongly regularised boosting rarely splits on the 0/1 flag"))
+def test_gbm_recovers_event_effect(cases):
+    """GBM: same design as :func:`test_hurdle_recovers_event_effect`."""
+    _check_effect(cases, "gbm")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "SARIMAX (sqrt scale) models an event as an additive shift of sqrt(y) on every day, windy zero days "
+    "included; a multiplicative effect on expected arrivals is not in its model class. Measured on/off "
+    "ratios 1.21, 1.24, 1.26 for a true 1.5 (seeds 0-2)"))
+def test_sarimax_recovers_event_effect(cases):
+    """SARIMAX: same design as :func:`test_hurdle_recovers_event_effect` (3 seeds)."""
+    _check_effect(cases, "sarimax")
+
+
+# --------------------------------------------------------------------------- (b) coverage
+
+def _coverage_bounds(cases, name, level_lo=0.1, level_hi=0.9):
+    """Pooled daily coverage of the central 80% interval, closed and open, with a dependence-aware tolerance.
+
+    Counts are discrete, so a correct 80% interval satisfies
+    ``P(q10 < Y < q90) <= 0.8 <= P(q10 <= Y <= q90)``.  The tolerance is
+    ``3 sqrt(0.16 deff / n)``: binomial with ``n`` pooled days, inflated by
+    the design effect ``deff = (1 + r) / (1 - r)`` with ``r`` the lag-1
+    autocorrelation of the closed-interval coverage indicators (estimated,
+    floored at 0); days in a season share weather regimes and a path-level
+    factor, so misses cluster.
+    """
+    closed, opened, r1 = [], [], []
+    for c in cases:
+        if name not in c.fc:
+            continue
+        fc = c.fc[name]
+        lo, hi = fc.quantile(level_lo).to_numpy(), fc.quantile(level_hi).to_numpy()
+        inside = (c.y >= lo) & (c.y <= hi)
+        closed.append(inside)
+        opened.append((c.y > lo) & (c.y < hi))
+        z = inside.astype(float) - inside.mean()
+        r1.append(float((z[1:] * z[:-1]).sum() / max((z * z).sum(), 1e-12)))
+    closed, opened = np.concatenate(closed), np.concatenate(opened)
+    r = max(float(np.mean(r1)), 0.0)
+    deff = (1 + r) / (1 - r)
+    tol = 3.0 * np.sqrt(0.16 * deff / len(closed))
+    return float(closed.mean()), float(opened.mean()), tol
+
+
+@pytest.mark.parametrize("name", ["hurdle", "gbm", "sarimax"])
+def test_daily_80pct_coverage(cases, name):
+    """Daily 80% intervals on 122 held-out days per seed reach nominal coverage within the tolerance."""
+    closed, opened, tol = _coverage_bounds(cases, name)
+    assert closed >= 0.8 - tol, f"{name}: closed-interval coverage {closed:.3f} < 0.8 - {tol:.3f}"
+    assert opened <= 0.8 + tol, f"{name}: open-interval coverage {opened:.3f} > 0.8 + {tol:.3f}"
+
+
+def test_hurdle_monthly_total_80pct_coverage(cases):
+    """Monthly totals (Jun..Sep) from rolling origins: 80% path intervals cover ~80% of the true totals.
+
+    For each seed the fitted hurdle model is rolled forward with
+    :meth:`~crossingcast.models.hurdle.HurdleForecaster.update` (parameters
+    fixed, level term updated) to the end of each month and forecasts the next
+    month: ``N_SEEDS x 4`` totals.  Totals from one seed share parameters, so
+    the binomial tolerance uses a design effect of 2 (half as many
+    independent totals), at 3 standard errors.  A model whose total intervals
+    ignored the level uncertainty (daily noise only) covers about a third of
+    them and fails.
+    """
+    inside = []
+    months = pd.date_range(HOLDOUT[0], HOLDOUT[-1], freq="MS")
+    for c in cases:
+        m = make_forecaster("hurdle", n_paths=N_PATHS, **PARAMS["hurdle"]).fit(c.hist)
+        for start in months:
+            end = start + pd.offsets.MonthEnd(0)
+            if start > HOLDOUT[0]:
+                m.update(c.sim.loc[:start - pd.Timedelta(days=1)])
+            tot = m.predict(c.future.loc[start:end]).total()
+            actual = c.sim.loc[start:end, "migrants"].sum()
+            inside.append(tot["p10"] <= actual <= tot["p90"])
+    cov = float(np.mean(inside))
+    tol = 3.0 * np.sqrt(0.16 * 2.0 / len(inside))
+    assert abs(cov - 0.8) <= tol, f"hurdle monthly-total coverage {cov:.3f} ({len(inside)} totals), tol {tol:.3f}"
+
+
+# --------------------------------------------------------------------------- (c) weather helps
+
+@pytest.mark.parametrize("name", ["hurdle", "gbm"])
+def test_weather_aware_beats_weather_blind(cases, name):
+    """The same model with and without the weather columns, on held-out days with the observed weather.
+
+    Pooled over seeds, the weather-aware model must have a lower daily RMSE
+    of the mean *and* a lower mean CRPS; and the CRPS must be lower on every
+    seed (under "no difference" that happens with probability 1/2**N_SEEDS).
+    """
+    rmse_w, rmse_b, crps_w, crps_b = [], [], [], []
+    for c in cases:
+        fw, fb = c.fc[name], c.fc_blind[name]
+        assert fw.info["weather_blind"] is False and fb.info["weather_blind"] is True
+        rmse_w.append(np.mean((fw.mean.to_numpy() - c.y) ** 2))
+        rmse_b.append(np.mean((fb.mean.to_numpy() - c.y) ** 2))
+        crps_w.append(_crps(fw.paths, c.y).mean())
+        crps_b.append(_crps(fb.paths, c.y).mean())
+    rw, rb = np.sqrt(np.mean(rmse_w)), np.sqrt(np.mean(rmse_b))
+    assert rw < rb, f"{name}: RMSE with weather {rw:.1f} >= without {rb:.1f}"
+    assert np.mean(crps_w) < np.mean(crps_b), (name, crps_w, crps_b)
+    assert all(a < b for a, b in zip(crps_w, crps_b)), (name, crps_w, crps_b)
+
+
+# --------------------------------------------------------------------------- (d) unbiased totals
+
+@pytest.mark.parametrize("name", ["hurdle", "gbm", pytest.param("sarimax", marks=pytest.mark.xfail(
+    strict=True, reason=(
+        "SARIMAX totals are low against the truth's expected total: log(sum mean / sum truth) over "
+        "2024-06-01..09-30 was -0.20, -0.17, -0.31 (seeds 0-2, pulse design; 95% interval -0.41..-0.05) and "
+        "-0.27, -0.19, -0.35 with the default calendar and no event effects; the clipped Gaussian on the "
+        "sqrt scale underestimates the mean of the simulated hurdle-like counts (the hurdle model gave "
+        "-0.25, -0.00, -0.22 there, unbiased in the pulse design)")))])
+def test_totals_unbiased(cases, name):
+    """Sum of daily predictive means vs the truth's expected total over the 122 held-out days.
+
+    ``log(sum mean / sum truth mean)`` per seed; the 95% t-interval over
+    seeds must contain 0 (a systematically low or high total fails, e.g.
+    ``expm1(mean log1p)`` totals, which are medians, would be far too low).
+    """
+    logs = np.array([np.log(c.fc[name].mean.sum() / c.truth.sum()) for c in cases if name in c.fc])
+    lo, hi = _t_interval(logs)
+    assert lo <= 0.0 <= hi, f"{name}: log(total/truth) {np.round(logs, 3).tolist()}, interval {lo:.3f}..{hi:.3f}"
