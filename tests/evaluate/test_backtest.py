@@ -1,0 +1,215 @@
+"""Rolling-origin and season-ahead backtests: folds, no leakage, weather labels, refit modes,
+parallel/dask equality, reproducibility, and unbiased totals of the best model on real summers.
+
+Fits are short by design (few origins, small n_paths) so the folder runs in well under 90 s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crossingcast.evaluate import (BacktestResult, rolling_origin_backtest, season_ahead_backtest,
+                                   summer_origins)
+from crossingcast.models import BEST_MODEL, make_forecaster
+from crossingcast.simulate import simulate_channel
+
+FC_COLS = ["model", "origin", "date", "horizon", "mean", "p10", "p50", "p90"]
+
+
+def _models(names=("seasonal_naive", "hurdle", "sarimax", "gbm"), n_paths=100, **extra):
+    out = {}
+    for n in names:
+        params = {"n_paths": n_paths}
+        params.update(extra.get(n, {}))
+        out[n] = make_forecaster(n, **params)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return simulate_channel("2020-01-01", "2023-09-30", seed=3)
+
+
+def test_summer_origins_weekly_sundays():
+    ors = summer_origins([2024], freq="W")[2024]
+    assert ors[0] == pd.Timestamp("2024-06-02") and ors[-1] == pd.Timestamp("2024-09-29")
+    assert all(o.dayofweek == 6 for o in ors) and len(ors) == 18
+    # origins on/after the end of the data are dropped
+    assert summer_origins([2024], end=pd.Timestamp("2024-06-20"))[2024] == [pd.Timestamp("2024-06-02"),
+                                                                            pd.Timestamp("2024-06-09"),
+                                                                            pd.Timestamp("2024-06-16")]
+
+
+def test_tables_structure_and_folds(frame):
+    origins = ["2024-06-02", "2024-06-09"]
+    res = rolling_origin_backtest(frame, ["seasonal_naive", "climatology"], origins=origins, horizon=14,
+                                  progress=False)
+    assert isinstance(res, BacktestResult)
+    f = res.forecasts
+    for col in ["model", "origin", "date", "horizon", "actual", "mean", "p10", "p50", "p90", "weather"]:
+        assert col in f.columns
+    assert set(f["horizon"]) == set(range(1, 15))
+    assert (f["date"] == f["origin"] + pd.to_timedelta(f["horizon"], unit="D")).all()
+    np.testing.assert_array_equal(f["actual"].to_numpy(), frame.loc[f["date"], "migrants"].to_numpy())
+    assert len(res.per_origin) == 4 and len(f) == 4 * 14
+    assert len(res.weekly) == 4 * 2  # two complete Monday-Sunday weeks per Sunday origin
+    board = res.leaderboard()
+    for col in ["mae", "rmse", "mase", "crps", "pinball", "coverage80", "wk_rmse", "season_total_error",
+                "season_total_mape", "weather"]:
+        assert col in board.columns
+    assert list(board["rank"]) == [1, 2]
+    for table in (f, res.per_origin, res.weekly, board, res.season_totals(), res.timings):
+        assert (table["weather"] == "none").all()  # the real series has no weather
+
+
+def test_no_leakage(frame):
+    """Forecasts from origin o never see y after o: perturbing the future leaves them unchanged."""
+    o1, o2 = pd.Timestamp("2023-07-02"), pd.Timestamp("2023-07-09")
+    models = _models(("seasonal_naive", "hurdle", "sarimax", "gbm"), n_paths=50)
+    base = rolling_origin_backtest(frame, models, origins=[o1, o2], horizon=7, progress=False)
+    rng = np.random.default_rng(0)
+    after2 = frame.copy()
+    after2.loc[after2.index > o2, "migrants"] = rng.integers(0, 3000, (after2.index > o2).sum())
+    pert = rolling_origin_backtest(after2, models, origins=[o1, o2], horizon=7, progress=False)
+    pd.testing.assert_frame_equal(base.forecasts[FC_COLS], pert.forecasts[FC_COLS])
+    assert not np.array_equal(base.forecasts["actual"], pert.forecasts["actual"])
+    # Perturbing the days between o1 and o2 leaves the o1 forecasts unchanged (season refit: fit at o1).
+    between = frame.copy()
+    between.loc[(between.index > o1) & (between.index <= o2), "migrants"] += 500
+    pb = rolling_origin_backtest(between, models, origins=[o1, o2], horizon=7, progress=False)
+    at1 = base.forecasts["origin"] == o1
+    pd.testing.assert_frame_equal(base.forecasts.loc[at1, FC_COLS], pb.forecasts.loc[at1, FC_COLS])
+    assert not np.allclose(base.forecasts.loc[~at1, "mean"], pb.forecasts.loc[~at1, "mean"])
+
+
+def test_weather_modes_on_simulated(sim):
+    models = _models(("hurdle",), n_paths=100)
+    kw = dict(origins=["2023-07-02", "2023-07-16"], horizon=7, progress=False)
+    oracle = rolling_origin_backtest(sim, models, weather="oracle", **kw)
+    clim = rolling_origin_backtest(sim, models, weather="climatology", **kw)
+    assert (oracle.forecasts["weather"] == "oracle").all() and (clim.forecasts["weather"] == "climatology").all()
+    assert (oracle.forecasts["model_weather"] == "observed (oracle)").all()
+    assert (clim.forecasts["model_weather"] == "climatology").all()
+    assert (oracle.leaderboard()["weather"] == "oracle").all()
+    assert not np.allclose(oracle.forecasts["mean"], clim.forecasts["mean"])
+    # The oracle knows the calm days: its daily RMSE is lower on the simulated Channel.
+    assert oracle.leaderboard()["rmse"].iloc[0] < clim.leaderboard()["rmse"].iloc[0]
+    with pytest.raises(ValueError):
+        rolling_origin_backtest(sim, models, weather="forecast", **kw)
+
+
+def test_weatherless_frame_is_labelled_none(frame):
+    res = rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7,
+                                  weather="climatology", progress=False)
+    assert res.weather == "none" and (res.forecasts["weather"] == "none").all()
+
+
+def test_refit_season_vs_origin_sarimax(frame):
+    models = {"sarimax": make_forecaster("sarimax", n_paths=50, mean_method="analytic")}
+    kw = dict(origins=["2024-06-30", "2024-07-07", "2024-07-14"], horizon=14, progress=False)
+    season = rolling_origin_backtest(frame, models, refit="season", **kw)
+    origin = rolling_origin_backtest(frame, models, refit="origin", **kw)
+    assert list(season.timings["n_fit"]) == [1] and list(season.timings["n_update"]) == [2]
+    assert list(origin.timings["n_fit"]) == [3] and list(origin.timings["n_update"]) == [0]
+    a, b = season.forecasts, origin.forecasts
+    first = a["origin"] == a["origin"].min()
+    np.testing.assert_allclose(a.loc[first, "mean"], b.loc[first, "mean"])  # same fit at the first origin
+    # Later origins: parameters from a few weeks earlier vs re-estimated -> close, not identical.
+    rel = np.abs(a["mean"].to_numpy() - b["mean"].to_numpy()) / np.maximum(b["mean"].to_numpy(), 1.0)
+    assert np.median(rel) < 0.05 and rel.max() < 0.25
+    ta, tb = season.per_origin["total_mean"].to_numpy(), origin.per_origin["total_mean"].to_numpy()
+    np.testing.assert_allclose(ta, tb, rtol=0.05)
+
+
+@pytest.fixture(scope="module")
+def small_backtest(frame):
+    models = _models(("seasonal_naive", "climatology", "hurdle", "sarimax"), n_paths=60)
+    kw = dict(summers=(2023, 2024), first="07-01", last="07-21", horizon=7, progress=False)
+    return models, kw, rolling_origin_backtest(frame, models, n_jobs=1, **kw)
+
+
+def test_joblib_two_jobs_equal_one(frame, small_backtest):
+    models, kw, one = small_backtest
+    two = rolling_origin_backtest(frame, models, n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(one.forecasts, two.forecasts)
+    pd.testing.assert_frame_equal(one.per_origin, two.per_origin)
+    pd.testing.assert_frame_equal(one.weekly, two.weekly)
+    pd.testing.assert_frame_equal(one.leaderboard(), two.leaderboard())
+
+
+def test_dask_backend_equals_joblib(frame, small_backtest):
+    distributed = pytest.importorskip("distributed")
+    models, kw, one = small_backtest
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
+                            dashboard_address=None) as client:
+        assert client.status == "running"
+        res = rolling_origin_backtest(frame, models, backend="dask", **kw)
+    assert res.settings["backend"] == "dask"
+    pd.testing.assert_frame_equal(one.forecasts, res.forecasts)
+    pd.testing.assert_frame_equal(one.leaderboard(), res.leaderboard())
+
+
+def test_dask_backend_without_client_fails_clearly(frame):
+    with pytest.raises(RuntimeError, match="Client"):
+        rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7, backend="dask",
+                                progress=False)
+
+
+def test_reproducible_tables_and_files(frame, small_backtest, tmp_path):
+    models, kw, one = small_backtest
+    again = rolling_origin_backtest(frame, models, **kw)
+    pd.testing.assert_frame_equal(one.forecasts, again.forecasts)
+    p1, p2 = one.to_csv(tmp_path / "a.csv"), again.to_csv(tmp_path / "b.csv")
+    assert p1.read_bytes() == p2.read_bytes()
+    assert one.to_markdown() == again.to_markdown()
+    one.to_csv(tmp_path / "po.csv", which="per_origin")
+    assert len(pd.read_csv(tmp_path / "po.csv")) == len(one.per_origin)
+    # a different seed changes the sample paths (hence CRPS), not the analytic means of the baselines
+    other = rolling_origin_backtest(frame, models, **{**kw, "random_state": 1})
+    assert not np.allclose(one.forecasts["crps"], other.forecasts["crps"])
+
+
+def test_progress_bar_runs(frame, capsys):
+    rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7, progress=True)
+    rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7, progress=False)
+
+
+def test_bad_arguments(frame):
+    with pytest.raises(ValueError):
+        rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], refit="never", progress=False)
+    with pytest.raises(ValueError):
+        rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2099-07-07"], progress=False)
+    with pytest.raises(ValueError):
+        rolling_origin_backtest(frame, ["seasonal_naive"], summers=(1990,), progress=False)
+
+
+def test_season_ahead_backtest(frame):
+    tab = season_ahead_backtest(frame, {"climatology": make_forecaster("climatology", n_paths=200)},
+                                years=(2023, 2024, 2030))
+    assert list(tab["year"]) == [2023, 2024]  # 2030 is not observed: skipped
+    for _, row in tab.iterrows():
+        act = frame.loc[f"{row['year']}-06-01":f"{row['year']}-09-30", "migrants"].sum()
+        assert row["actual"] == act and row["error"] == pytest.approx(row["mean"] - act)
+        assert row["p10"] <= row["p50"] <= row["p90"]
+        assert row["covered80"] == (row["p10"] <= act <= row["p90"])
+    assert (tab["weather"] == "none").all()
+
+
+def test_best_model_totals_unbiased_on_real_summers(frame):
+    """Sum of the best model's daily means over non-overlapping 14-day windows (summers 2023-2025)
+    lies within its own 80 % interval of the sum.
+
+    Windows are forecast from every other Sunday (freq "2W", horizon 14) so they tile each summer.  The
+    interval of the sum treats windows as independent (variance from each window's P10-P90 under a normal
+    approximation): narrower than the truth when level errors persist, so the check is strict.
+    """
+    res = rolling_origin_backtest(frame, {BEST_MODEL: make_forecaster(BEST_MODEL, n_paths=200)},
+                                  summers=(2023, 2024, 2025), freq="2W", horizon=14, progress=False)
+    po = res.per_origin
+    assert len(po) >= 24 and (po["n_days"] == 14).all()
+    sd = ((po["total_p90"] - po["total_p10"]) / (2 * 1.2816)).to_numpy()
+    err = po["total_mean"].sum() - po["total_actual"].sum()
+    half80 = 1.2816 * np.sqrt(np.sum(sd ** 2))
+    assert abs(err) <= half80, (err, half80, po["total_mean"].sum(), po["total_actual"].sum())

@@ -1,0 +1,106 @@
+"""Metric correctness against hand computations and closed forms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crossingcast.evaluate import metrics as M
+
+
+def test_mae_rmse_by_hand():
+    y = [0, 10, 0, 30]
+    f = [5, 5, 5, 5]
+    assert M.mae(y, f) == pytest.approx((5 + 5 + 5 + 25) / 4)
+    assert M.rmse(y, f) == pytest.approx(np.sqrt((25 + 25 + 25 + 625) / 4))
+
+
+def test_mae_rewards_zeros_rmse_rewards_mean():
+    """The documented trap: on zero-inflated counts an all-zero forecast beats the true mean on MAE."""
+    rng = np.random.default_rng(0)
+    y = rng.binomial(1, 0.4, 20000) * rng.poisson(300, 20000)  # ~60 % zero days, mean 120
+    zeros, mean = np.zeros_like(y, dtype=float), np.full(len(y), 120.0)
+    assert M.mae(y, zeros) < M.mae(y, mean)
+    assert M.rmse(y, mean) < M.rmse(y, zeros)
+
+
+def test_shapes_must_match():
+    with pytest.raises(ValueError):
+        M.mae([1, 2], [1, 2, 3])
+
+
+def test_mase_scale_and_value():
+    y_train = np.array([1, 2, 3, 4, 5, 6, 7, 3, 2, 3, 4, 5, 6, 9], dtype=float)
+    scale = M.mase_scale(y_train, 7)
+    assert scale == pytest.approx(np.mean(np.abs(y_train[7:] - y_train[:7])))
+    assert scale == pytest.approx((2 + 0 + 0 + 0 + 0 + 0 + 2) / 7)
+    assert M.mase([3, 5], [4, 4], y_train, m=7) == pytest.approx(1.0 / scale)
+    assert M.mase([3, 5], [4, 4], scale=2.0) == pytest.approx(0.5)
+    assert np.isnan(M.mase([1], [1], scale=0.0))
+    assert np.isnan(M.mase_scale([1, 2, 3], 7))
+
+
+def test_crps_discrete_known_case():
+    # Two equally likely values {0, 1}, observation 0: CRPS = int_0^1 (0.5 - 1)^2 dx = 0.25.
+    assert M.crps_paths(np.array([[0.0], [1.0]]), [0.0])[0] == pytest.approx(0.25)
+    # Observation 0.5 in the middle: int_0^0.5 0.25 + int_0.5^1 0.25 = 0.25.
+    assert M.crps_paths(np.array([[0.0], [1.0]]), [0.5])[0] == pytest.approx(0.25)
+    # Observation 2: int_0^1 0.25 + int_1^2 1 = 1.25.
+    assert M.crps_paths(np.array([[0.0], [1.0]]), [2.0])[0] == pytest.approx(1.25)
+
+
+def test_crps_point_forecast_is_absolute_error():
+    paths = np.full((50, 3), 7.0)
+    np.testing.assert_allclose(M.crps_paths(paths, [7.0, 10.0, 0.0]), [0.0, 3.0, 7.0])
+
+
+def test_crps_matches_energy_form_bruteforce():
+    rng = np.random.default_rng(1)
+    x = rng.gamma(0.5, 100, size=(60, 4))
+    y = np.array([0.0, 20.0, 80.0, 500.0])
+    brute = np.mean(np.abs(x - y), axis=0) - 0.5 * np.mean(np.abs(x[:, None, :] - x[None, :, :]), axis=(0, 1))
+    np.testing.assert_allclose(M.crps_paths(x, y), brute, rtol=1e-12)
+
+
+def test_crps_normal_closed_form():
+    rng = np.random.default_rng(2)
+    mu, sigma = 3.0, 2.0
+    x = rng.normal(mu, sigma, size=(200_000, 3))
+    y = np.array([3.0, 0.0, 8.0])
+    exact = M.crps_normal(mu, sigma, y)
+    assert exact[0] == pytest.approx(sigma * (2 * 0.3989422804 - 1 / np.sqrt(np.pi)), rel=1e-6)
+    np.testing.assert_allclose(M.crps_paths(x, y), exact, rtol=5e-3)
+
+
+def test_pinball_by_hand():
+    y = np.array([10.0, 0.0])
+    q = np.array([4.0, 4.0])
+    # level 0.9: 0.9*6 = 5.4 and (0.9-1)*(-4) = 0.4 -> mean 2.9
+    assert M.pinball_loss(y, q, 0.9) == pytest.approx(2.9)
+    # level 0.5: half the absolute error
+    assert M.pinball_loss(y, q, 0.5) == pytest.approx(0.5 * M.mae(y, q))
+    with pytest.raises(ValueError):
+        M.pinball_loss(y, q, 1.0)
+
+
+def test_coverage_closed_interval():
+    y = np.array([0.0, 5.0, 10.0, 11.0])
+    assert M.interval_coverage(y, np.zeros(4), np.full(4, 10.0)) == pytest.approx(0.75)
+
+
+def test_weekly_totals_and_rmse():
+    dates = pd.date_range("2024-06-03", "2024-06-19")  # Mon 3 Jun .. Wed 19 Jun: 2 complete weeks + 3 days
+    y = np.arange(len(dates), dtype=float)
+    wk = M.weekly_totals(dates, y)
+    assert list(wk.index) == [pd.Timestamp("2024-06-09"), pd.Timestamp("2024-06-16")]
+    assert wk.iloc[0] == sum(range(7)) and wk.iloc[1] == sum(range(7, 14))
+    f = y + 1.0
+    assert M.weekly_total_rmse(dates, y, f) == pytest.approx(7.0)
+
+
+def test_total_error_and_mape():
+    assert M.total_error([1, 2, 3], [2, 2, 2]) == pytest.approx(0.0)
+    assert M.total_error([1, 2, 3], [3, 3, 3]) == pytest.approx(3.0)
+    assert M.mape([100, 200], [110, 150]) == pytest.approx(100 * (0.1 + 0.25) / 2)
+    assert M.mape([0, 100], [5, 90]) == pytest.approx(10.0)  # zero actuals excluded
