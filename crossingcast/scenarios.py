@@ -11,7 +11,8 @@ forecast origin) and a list of *changes*:
 * **patrols** -- a relative change of patrol intensity from a date
   (``{patrols: -0.25, start: 2026-07-01}``; ``end`` optional), acting through
   the SB_02 prevention rate with the estimated elasticity
-  (:mod:`crossingcast.patrols`);
+  (:mod:`crossingcast.patrols`; ``assumed_drop`` changes the assumption behind
+  the estimate) or with an assumed one (``elasticity: 1.0``);
 * **weather** -- ``{weather: calm | windy | climatology | year:2022}``: the
   calmest / windiest past year for the forecast period, the day-of-year
   climatology, or a given past year shifted onto the dates.  Only for frames
@@ -75,7 +76,7 @@ _SCENARIO_KEYS = {"name", "start", "end", "changes", "description"}
 _BASELINE_KEYS = {"name", "changes"}
 _CHANGE_KEYS = {
     "event": {"event", "intensity", "start", "end", "like"},
-    "patrols": {"patrols", "start", "end", "assumed_drop"},
+    "patrols": {"patrols", "start", "end", "assumed_drop", "elasticity"},
     "weather": {"weather"},
 }
 _WEATHER_RE = re.compile(r"^(calm|windy|climatology|year:\d{4})$")
@@ -160,6 +161,19 @@ def _normalise_change(change: Any, where: str) -> dict:
             if not 0 < d < 1:
                 raise ScenarioError(f"{where}: key 'assumed_drop': {d!r} must be in (0, 1)")
             out["assumed_drop"] = d
+        if "elasticity" in change:
+            e = change["elasticity"]
+            try:
+                e = float(e)
+            except (TypeError, ValueError):
+                raise ScenarioError(f"{where}: key 'elasticity': {e!r} is not a number (e.g. 1.0)") from None
+            if not 0 <= e <= 5:
+                raise ScenarioError(f"{where}: key 'elasticity': {e!r} must be in [0, 5] (an assumed elasticity "
+                                    f"of the prevention rate to patrol intensity)")
+            if "assumed_drop" in change:
+                raise ScenarioError(f"{where}: key 'assumed_drop': give either 'elasticity' (assumed) or "
+                                    f"'assumed_drop' (elasticity estimated from the Olympics), not both")
+            out["elasticity"] = e
     else:
         w = change["weather"]
         if not isinstance(w, str) or not _WEATHER_RE.match(w.strip()):
@@ -636,13 +650,17 @@ class PairedRunner:
             lo = pd.Timestamp(ch.get("start", scenario.start))
             hi = pd.Timestamp(ch.get("end", self.end))
             p, e, est, p_hat = self._patrol_draws(self.origin, ch.get("assumed_drop", pt.DEFAULT_ASSUMED_DROP))
+            if "elasticity" in ch:
+                e = np.full(self.n_paths, float(ch["elasticity"]))
             mult = pt.patrol_multiplier(ch["patrols"], p, e)  # (n_paths,)
             on = ((self.index >= lo) & (self.index <= hi)).astype(float)
             fac = 1.0 + (mult[:, None] - 1.0) * on[None, :]
             paths = paths * fac
             mu = mu * fac
+            how = (f"elasticity e = {ch['elasticity']:g} ASSUMED (given in the spec, not estimated): p' = p*(1+x)^e, "
+                   f"arrivals x (1-p')/(1-p), attempts fixed" if "elasticity" in ch else est.assumption())
             assumption = (f"patrols {ch['patrols']:+.0%} from {lo.date()} to {hi.date()}; prevention rate at origin "
-                          f"p={p_hat:.3f} (last 12 SB_02 weeks); " + est.assumption())
+                          f"p={p_hat:.3f} (last 12 SB_02 weeks, bootstrapped per path); " + how)
         return {"paths": paths, "mu": mu, "notes": notes, "weather": label or self.base_weather_label,
                 "assumption": assumption}
 

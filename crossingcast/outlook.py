@@ -1,0 +1,435 @@
+"""Season-ahead summer-surge outlook and short-range forecasts from a weather forecast.
+
+:func:`summer_outlook` answers "how many arrivals this summer, and which weeks
+are at risk of surges?" from a forecast origin months ahead:
+
+* the model is fitted **once** on ``frame.loc[:origin]``;
+* if the frame has weather columns, the summer's weather is unknown, so the
+  model is run over an **ensemble of historical weather years**: each
+  complete past year's weather is shifted onto the target dates
+  (:func:`crossingcast.frame.shift_weather_year`) and the model's sample paths
+  are **pooled** across years (``n_paths`` per year, every year weighted
+  equally).  The pooled spread therefore holds the weather-year uncertainty
+  *and* the model's own predictive uncertainty (its paths);
+* if the frame is **weather-blind** (the real data offline: no weather
+  mirror), there is no ensemble: the model's own weather-blind predictive
+  distribution is used, and ``notes``/``weather`` say so.
+
+Totals are sums of daily predictive means; every interval comes from sample
+paths (period totals, weekly totals, the number of surge days).
+
+Surge threshold
+---------------
+A *surge day* is a day with at least ``surge_threshold`` arrivals (default
+500).  On the real SB_01 series 2022-01-01..2026-04-30, 500 is about the
+95th percentile of all days (P90 = 335, P95 = 503, P99 = 885; 5.1% of days
+reach 500): a day that happens a few times a month in a busy summer, large
+enough to strain reception at Dover.
+
+:func:`short_range` turns a weather forecast for the next days into daily
+forecasts with intervals; it needs a frame with weather columns and raises
+:class:`~crossingcast.errors.ScenarioError` on a weather-blind frame (a weather
+forecast cannot inform a model that has no weather features; use
+:func:`summer_outlook` or a plain model forecast instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crossingcast.errors import ScenarioError
+
+__all__ = ["summer_outlook", "short_range", "OutlookResult", "DEFAULT_SURGE_THRESHOLD",
+           "OUTLOOK_MAX_HORIZON_DAYS"]
+
+#: Default surge threshold (arrivals per day): about the real series' 95th percentile since 2022.
+DEFAULT_SURGE_THRESHOLD = 500
+#: Longest allowed distance from the origin to the end of an outlook.
+OUTLOOK_MAX_HORIZON_DAYS = 366
+_DAY = pd.Timedelta(days=1)
+_Q = (0.1, 0.5, 0.9)
+
+
+def _q(x: np.ndarray, axis=None) -> tuple:
+    return tuple(np.quantile(x, _Q, axis=axis))
+
+
+@dataclass
+class OutlookResult:
+    """Summer-surge outlook (see :func:`summer_outlook`).
+
+    Attributes
+    ----------
+    total : pandas.Series
+        Period total: ``mean`` (sum of daily means), ``p10``, ``p50``, ``p90`` (from pooled path totals).
+    daily : pandas.DataFrame
+        ``date, mean, p10, p50, p90, p_surge`` (``p_surge`` = P(arrivals >= threshold)).
+    weekly : pandas.DataFrame
+        Weeks ending Sunday, sorted by date: ``week_end, n_days, mean, p10, p50, p90,
+        expected_surge_days, p_any_surge``; edge weeks may be partial (``n_days < 7``).
+    surge_days : pandas.Series
+        Number of surge days in the period: ``mean`` (= sum of daily ``p_surge``), ``p10``, ``p50``, ``p90``.
+    by_weather_year : pandas.DataFrame
+        Per weather year: ``weather_year, mean, p10, p50, p90, surge_days_mean``; empty when weather-blind.
+    weather : str
+        ``"weather-year ensemble (...)"`` or ``"weather-blind"``.
+    notes : list of str
+        Plain statements about what the outlook does and does not account for.
+    model : str
+        Name of the fitted model.
+    origin, start, end : pandas.Timestamp
+        Forecast origin (last data day used) and the outlook period.
+    surge_threshold : float
+    n_paths : int
+        Paths per weather year (pooled: ``n_paths * len(weather_years)``).
+    weather_years : list of int
+    simulated : bool
+        True if the frame is simulated data.
+    paths : numpy.ndarray
+        Pooled sample paths over the period, shape ``(n_pooled, n_days)``.
+    """
+
+    total: pd.Series
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    surge_days: pd.Series
+    by_weather_year: pd.DataFrame
+    weather: str
+    notes: list
+    model: str
+    origin: pd.Timestamp
+    start: pd.Timestamp
+    end: pd.Timestamp
+    surge_threshold: float
+    n_paths: int
+    weather_years: list = field(default_factory=list)
+    simulated: bool = False
+    paths: np.ndarray | None = field(default=None, repr=False)
+
+    def weeks_at_risk(self, n: int = 5) -> pd.DataFrame:
+        """The ``n`` weeks with the most expected surge days (ties: higher ``p_any_surge``, then earlier).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of :attr:`weekly`, most at risk first.
+        """
+        w = self.weekly.sort_values(["expected_surge_days", "p_any_surge", "week_end"],
+                                    ascending=[False, False, True], kind="mergesort")
+        return w.head(int(n)).reset_index(drop=True)
+
+    def table(self) -> pd.DataFrame:
+        """Tidy table, one row per statistic (for CSV/Markdown).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``quantity, statistic, value, start, end, origin, model, weather,
+            surge_threshold, n_paths``; quantities ``period_total``, ``surge_days`` and
+            ``period_total_weather_<year>`` (ensemble only).
+        """
+        rows = []
+        for stat, v in self.total.items():
+            rows.append(("period_total", stat, float(v)))
+        for stat, v in self.surge_days.items():
+            rows.append(("surge_days", stat, float(v)))
+        for _, r in self.by_weather_year.iterrows():
+            for stat in ("mean", "p10", "p50", "p90"):
+                rows.append((f"period_total_weather_{int(r['weather_year'])}", stat, float(r[stat])))
+        out = pd.DataFrame(rows, columns=["quantity", "statistic", "value"])
+        out["start"] = self.start.date().isoformat()
+        out["end"] = self.end.date().isoformat()
+        out["origin"] = self.origin.date().isoformat()
+        out["model"] = self.model
+        out["weather"] = self.weather
+        out["surge_threshold"] = float(self.surge_threshold)
+        out["n_paths"] = int(self.n_paths)
+        return out
+
+
+def _fit_model(history: pd.DataFrame, model, n_paths: int, seed: int, model_params: dict | None):
+    from crossingcast.models import BEST_MODEL, make_forecaster
+
+    if isinstance(model, str):
+        name = BEST_MODEL if model == "best" else model
+        params = dict(model_params or {})
+        params.setdefault("n_paths", int(n_paths))
+        params.setdefault("random_state", int(seed))
+        return make_forecaster(name, **params).fit(history)
+    if not hasattr(model, "predict"):
+        raise ScenarioError(f"outlook: model must be a model name or a fitted forecaster, got {model!r}")
+    last = getattr(model, "last_date_", None)
+    if last is not None and pd.Timestamp(last) != history.index[-1]:
+        raise ScenarioError(f"outlook: the given fitted model ends {pd.Timestamp(last).date()}, "
+                            f"not at the origin {history.index[-1].date()}")
+    return model
+
+
+def _set_paths(model, n_paths: int, seed: int) -> None:
+    for k, v in (("n_paths", int(n_paths)), ("random_state", int(seed))):
+        if hasattr(model, k):
+            setattr(model, k, v)
+
+
+def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", weather_years=None,
+                   n_paths: int = 1000, seed: int = 0, surge_threshold: float = DEFAULT_SURGE_THRESHOLD,
+                   model_params: dict | None = None) -> OutlookResult:
+    """Season-ahead outlook of arrivals and surge days over ``start``..``end``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Daily frame (:func:`crossingcast.build_frame` or
+        :func:`crossingcast.simulate.simulate_channel`); data after ``origin`` are ignored.
+    origin : date-like
+        Last day of data used (the model is fitted on ``frame.loc[:origin]``).
+    start, end : date-like
+        Outlook period (inclusive), after the origin and within
+        :data:`OUTLOOK_MAX_HORIZON_DAYS` of it.
+    model : str or fitted forecaster
+        Model name (``"best"`` = :data:`crossingcast.models.BEST_MODEL`) or a
+        forecaster already fitted on ``frame.loc[:origin]``.
+    weather_years : sequence of int, optional
+        Past weather years of the ensemble (frames with weather only); default
+        all complete past years available for the dates.
+    n_paths : int
+        Sample paths per weather year (weather-blind: in total).
+    seed : int
+        Random seed (weather year ``k`` uses ``seed + k``); same seed, same result.
+    surge_threshold : float
+        Arrivals per day that make a surge day (default 500, see module notes).
+    model_params : dict, optional
+        Extra constructor parameters of the model (when ``model`` is a name).
+
+    Returns
+    -------
+    OutlookResult
+
+    Raises
+    ------
+    ScenarioError
+        Dates outside the data or the horizon, weather years on a weather-blind
+        frame or without complete weather for the dates.
+    """
+    from crossingcast.frame import future_frame, shift_weather_year, weather_columns
+    from crossingcast.scenarios import available_weather_years
+
+    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
+        raise ScenarioError("summer_outlook: frame must be a non-empty daily DataFrame (crossingcast.build_frame)")
+    origin, start, end = (pd.Timestamp(x).normalize() for x in (origin, start, end))
+    lo, hi = frame.index[0], frame.index[-1]
+    if not lo + pd.Timedelta(days=365) <= origin <= hi:
+        raise ScenarioError(f"summer_outlook: origin {origin.date()} is outside the data ({lo.date()}..{hi.date()}; "
+                            f"the origin needs >= 1 year of history before it)")
+    if start <= origin:
+        raise ScenarioError(f"summer_outlook: start {start.date()} is not after the origin {origin.date()}")
+    if end < start:
+        raise ScenarioError(f"summer_outlook: end {end.date()} is before start {start.date()}")
+    if end > origin + pd.Timedelta(days=OUTLOOK_MAX_HORIZON_DAYS):
+        raise ScenarioError(f"summer_outlook: end {end.date()} is beyond the horizon "
+                            f"({OUTLOOK_MAX_HORIZON_DAYS} days after the origin {origin.date()})")
+    if not (isinstance(n_paths, (int, np.integer)) and n_paths >= 10):
+        raise ScenarioError(f"summer_outlook: n_paths must be an integer >= 10, got {n_paths!r}")
+    if not np.isfinite(surge_threshold) or surge_threshold <= 0:
+        raise ScenarioError(f"summer_outlook: surge_threshold must be > 0, got {surge_threshold!r}")
+    history = frame.loc[:origin]
+    history.attrs = dict(frame.attrs)
+    simulated = bool(frame.attrs.get("simulated", False))
+    fitted = _fit_model(history, model, n_paths, seed, model_params)
+    mname = getattr(fitted, "name", type(fitted).__name__)
+    fstart = origin + _DAY  # predict from the day after the origin: every model supports that
+    findex = pd.date_range(fstart, end, freq="D", name="date")
+    sel = findex >= start
+    index = findex[sel]
+    notes: list[str] = []
+    if simulated:
+        notes.append("SIMULATED data (crossingcast.simulate), not real arrivals")
+    wcols = weather_columns(history)
+    model_weather = list(getattr(fitted, "weather_features_", wcols) or [])
+
+    runs = []  # (year or None, mean (n_days,), paths (n, n_days))
+    if wcols:
+        avail = available_weather_years(history, findex)
+        if weather_years is None:
+            years = avail
+        else:
+            years = sorted({int(y) for y in weather_years})
+            bad = [y for y in years if y not in avail]
+            if bad:
+                raise ScenarioError(f"summer_outlook: weather_years {bad} have no complete weather for "
+                                    f"{findex[0].date()}..{findex[-1].date()} in the frame (available: {avail})")
+        if not years:
+            raise ScenarioError(f"summer_outlook: no complete past weather year covers "
+                                f"{findex[0].date()}..{findex[-1].date()} (the frame's weather starts "
+                                f"{history.index[0].date()})")
+        for k, y in enumerate(years):
+            wdf = shift_weather_year(history, y, findex)
+            fut = future_frame(history, fstart, end, weather=wdf, weather_mode=f"weather year {y}")
+            _set_paths(fitted, n_paths, seed + k)
+            fc = fitted.predict(fut)
+            runs.append((y, fc.mean.to_numpy()[sel], fc.paths[:, sel]))
+        weather = f"weather-year ensemble ({len(years)} years: {years[0]}..{years[-1]})"
+        notes.append(f"weather: {len(years)} past weather years ({', '.join(map(str, years))}) shifted onto the "
+                     f"dates, {n_paths} paths each, pooled with equal weight; intervals hold weather-year and "
+                     f"model uncertainty")
+        if not model_weather:
+            notes.append(f"the {mname} model uses no weather features, so the weather years do not change it")
+    else:
+        if weather_years:
+            raise ScenarioError(f"summer_outlook: weather_years={list(weather_years)} given, but the frame is "
+                                f"weather-blind (no weather columns: no weather mirror in the data directory)")
+        years = []
+        fut = future_frame(history, fstart, end)
+        _set_paths(fitted, n_paths, seed)
+        fc = fitted.predict(fut)
+        runs.append((None, fc.mean.to_numpy()[sel], fc.paths[:, sel]))
+        weather = "weather-blind"
+        notes.append("weather-blind: no weather ensemble; the frame has no weather columns (no weather mirror "
+                     "offline), so the outlook is the model's own weather-blind predictive distribution, whose "
+                     "spread covers weather only as far as past day-to-day variation taught the model")
+
+    mean = np.mean([r[1] for r in runs], axis=0)
+    paths = np.concatenate([r[2] for r in runs], axis=0)
+    surge = paths >= float(surge_threshold)
+    p_surge = surge.mean(axis=0)
+    dq = np.quantile(paths, _Q, axis=0)
+    daily = pd.DataFrame({"date": index, "mean": mean, "p10": dq[0], "p50": dq[1], "p90": dq[2],
+                          "p_surge": p_surge})
+    totals = paths.sum(axis=1)
+    total = pd.Series(dict(zip(("mean", "p10", "p50", "p90"), (float(mean.sum()), *map(float, _q(totals))))),
+                      name="period_total")
+    nsurge = surge.sum(axis=1)
+    surge_days = pd.Series(dict(zip(("mean", "p10", "p50", "p90"),
+                                    (float(p_surge.sum()), *map(float, _q(nsurge))))), name="surge_days")
+    week_end = index + pd.to_timedelta((6 - index.dayofweek) % 7, unit="D")
+    rows = []
+    for we in pd.DatetimeIndex(week_end).unique():
+        m = week_end == we
+        wt = paths[:, m].sum(axis=1)
+        q = _q(wt)
+        rows.append({"week_end": we, "n_days": int(m.sum()), "mean": float(mean[m].sum()), "p10": float(q[0]),
+                     "p50": float(q[1]), "p90": float(q[2]), "expected_surge_days": float(p_surge[m].sum()),
+                     "p_any_surge": float(surge[:, m].any(axis=1).mean())})
+    weekly = pd.DataFrame(rows).sort_values("week_end").reset_index(drop=True)
+    byrows = []
+    for y, m_, p_ in runs:
+        if y is None:
+            continue
+        q = _q(p_.sum(axis=1))
+        byrows.append({"weather_year": int(y), "mean": float(m_.sum()), "p10": float(q[0]), "p50": float(q[1]),
+                       "p90": float(q[2]), "surge_days_mean": float((p_ >= surge_threshold).mean(0).sum())})
+    by_year = pd.DataFrame(byrows, columns=["weather_year", "mean", "p10", "p50", "p90", "surge_days_mean"])
+    notes.append(f"surge day = at least {surge_threshold:g} arrivals; totals are sums of daily means, intervals "
+                 f"from {paths.shape[0]} pooled sample paths")
+    return OutlookResult(total=total, daily=daily, weekly=weekly, surge_days=surge_days, by_weather_year=by_year,
+                         weather=weather, notes=notes, model=mname, origin=origin, start=start, end=end,
+                         surge_threshold=float(surge_threshold), n_paths=int(n_paths), weather_years=list(years),
+                         simulated=simulated, paths=paths)
+
+
+def _as_forecast_weather(weather_forecast: Any, wcols: list, start: pd.Timestamp) -> pd.DataFrame:
+    if not isinstance(weather_forecast, pd.DataFrame) or weather_forecast.empty:
+        raise ScenarioError("short_range: weather_forecast must be a non-empty DataFrame (one row per day)")
+    wf = weather_forecast.copy()
+    if not isinstance(wf.index, pd.DatetimeIndex):
+        if "date" in wf.columns:
+            try:
+                wf = wf.set_index(pd.DatetimeIndex(pd.to_datetime(wf.pop("date")), name="date"))
+            except (ValueError, TypeError) as exc:
+                raise ScenarioError(f"short_range: weather_forecast column 'date' is not dates ({exc})") from None
+        else:
+            raise ScenarioError("short_range: weather_forecast needs a DatetimeIndex or a 'date' column")
+    idx = pd.DatetimeIndex(wf.index)
+    if (idx != idx.normalize()).any():
+        raise ScenarioError("short_range: weather_forecast dates must be whole days (no times)")
+    if idx.has_duplicates:
+        raise ScenarioError(f"short_range: weather_forecast has duplicate date(s) "
+                            f"{[d.date().isoformat() for d in idx[idx.duplicated()][:3]]}")
+    wf = wf.sort_index()
+    idx = pd.DatetimeIndex(wf.index)
+    if idx[0] != start:
+        raise ScenarioError(f"short_range: weather_forecast starts {idx[0].date()}; it must start the day after "
+                            f"the origin ({start.date()})")
+    full = pd.date_range(idx[0], idx[-1], freq="D")
+    if len(full) != len(idx):
+        gaps = full.difference(idx)
+        raise ScenarioError(f"short_range: weather_forecast has gaps, e.g. {[d.date().isoformat() for d in gaps[:3]]}")
+    missing = [c for c in wcols if c not in wf.columns]
+    if missing:
+        raise ScenarioError(f"short_range: weather_forecast lacks column(s) {missing} (the model's weather "
+                            f"features are {wcols})")
+    vals = wf[wcols].apply(pd.to_numeric, errors="coerce")
+    bad = vals.isna() | ~np.isfinite(vals.to_numpy(dtype=float))
+    if bad.to_numpy().any():
+        r, c = np.argwhere(bad.to_numpy())[0]
+        raise ScenarioError(f"short_range: weather_forecast column {wcols[c]!r} is missing or not a number on "
+                            f"{idx[r].date()}")
+    vals.index = pd.DatetimeIndex(idx, name="date")
+    return vals
+
+
+def short_range(frame: pd.DataFrame, weather_forecast: pd.DataFrame, *, origin=None, model="best",
+                n_paths: int = 1000, seed: int = 0):
+    """Daily forecasts for the days of a weather forecast, with intervals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Daily frame **with weather columns**; the model is fitted on ``frame.loc[:origin]``.
+    weather_forecast : pandas.DataFrame
+        One row per day from ``origin + 1`` (no gaps), with every weather column of the
+        frame (:func:`crossingcast.frame.weather_columns`), indexed by date or with a
+        ``date`` column; extra columns are ignored.
+    origin : date-like, optional
+        Last data day used (default: the frame's last day).
+    model : str or fitted forecaster
+        Model name (``"best"`` = :data:`crossingcast.models.BEST_MODEL`) or a forecaster
+        fitted on ``frame.loc[:origin]``.
+    n_paths, seed : int
+        Sample paths and seed.
+
+    Returns
+    -------
+    crossingcast.models.Forecast
+        Daily mean, quantiles and paths; ``info["weather"] == "forecast"``.
+
+    Raises
+    ------
+    ScenarioError
+        If the frame is weather-blind (design choice: a weather forecast cannot inform
+        a weather-blind model, so this fails loudly rather than silently ignoring the
+        forecast), or the forecast has missing columns, gaps, bad values or does not
+        start the day after the origin.
+    """
+    from crossingcast.frame import future_frame, weather_columns
+
+    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
+        raise ScenarioError("short_range: frame must be a non-empty daily DataFrame")
+    wcols = weather_columns(frame)
+    if not wcols:
+        raise ScenarioError("short_range: the frame is weather-blind (no weather columns: no weather mirror in the "
+                            "data directory), so no model can use a weather forecast; build the frame with "
+                            "weather, or use summer_outlook / a plain model forecast (weather-blind)")
+    origin = frame.index[-1] if origin is None else pd.Timestamp(origin).normalize()
+    if not frame.index[0] + pd.Timedelta(days=365) <= origin <= frame.index[-1]:
+        raise ScenarioError(f"short_range: origin {origin.date()} is outside the data "
+                            f"({frame.index[0].date()}..{frame.index[-1].date()}, >= 1 year of history needed)")
+    start = origin + _DAY
+    wf = _as_forecast_weather(weather_forecast, wcols, start)
+    history = frame.loc[:origin]
+    history.attrs = dict(frame.attrs)
+    fitted = _fit_model(history, model, n_paths, seed, None)
+    _set_paths(fitted, n_paths, seed)
+    fut = future_frame(history, start, wf.index[-1], weather=wf, weather_mode="forecast")
+    fc = fitted.predict(fut)
+    fc.info = dict(fc.info)
+    fc.info["weather"] = "forecast"
+    fc.info["note"] = ("daily forecast given the supplied weather forecast; its intervals hold the model's "
+                       "uncertainty only, not the weather forecast's error")
+    if frame.attrs.get("simulated"):
+        fc.info["simulated"] = True
+    return fc
