@@ -1,0 +1,241 @@
+"""Plots for the CLI and notebooks: forecast fan charts, scenario differences, leaderboards.
+
+Every function builds a :class:`matplotlib.figure.Figure` directly (no
+``pyplot``), so no global figure state is created or leaked: the caller owns
+the figure and can save it (:func:`save_figure`) or display it in a notebook.
+matplotlib is imported lazily; it is needed only when a plot is made.
+
+Labelling: pass ``simulated=True`` for anything computed on the simulated
+Channel (:func:`crossingcast.simulate.simulate_channel`); the title then
+starts with ``"SIMULATED"`` and a footnote says it is not real data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crossingcast.errors import CrossingcastError
+
+__all__ = ["fan_chart", "scenario_bars", "leaderboard_bars", "save_figure", "SIMULATED_TAG"]
+
+#: Title prefix of every plot of simulated data.
+SIMULATED_TAG = "SIMULATED"
+_SIM_NOTE = "SIMULATED Channel (crossingcast.simulate): not real data"
+
+
+def _figure(width: float, height: float):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - matplotlib is installed with the plot extras
+        raise CrossingcastError("plots need matplotlib: pip install matplotlib") from exc
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _title(fig, ax, title: str, simulated: bool) -> None:
+    if simulated and not title.upper().startswith(SIMULATED_TAG):
+        title = f"{SIMULATED_TAG}: {title}"
+    ax.set_title(title, fontsize=11)
+    if simulated:
+        fig.text(0.01, 0.005, _SIM_NOTE, fontsize=8, color="firebrick", ha="left", va="bottom")
+
+
+def _quantile_cols(table: pd.DataFrame) -> dict[float, str]:
+    out = {}
+    for col in table.columns:
+        if isinstance(col, str) and col.startswith("p"):
+            try:
+                out[float(col[1:]) / 100.0] = col
+            except ValueError:
+                continue
+    return out
+
+
+def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Series | None = None,
+              title: str | None = None, simulated: bool = False, ylabel: str = "people per day"):
+    """Fan chart of a daily forecast, with observed values if given.
+
+    Parameters
+    ----------
+    forecast : crossingcast.models.Forecast or pandas.DataFrame
+        A :class:`~crossingcast.models.Forecast`, or its ``to_frame()`` table
+        (``date, mean, p10, p50, p90`` and optionally ``p5, p25, p75, p95``).
+    actual : pandas.Series, optional
+        Observed daily values on (some of) the forecast dates, drawn as dots.
+    history : pandas.Series, optional
+        Observed values before the forecast start, drawn as a thin line.
+    title : str, optional
+        Plot title (default: model name and period).
+    simulated : bool
+        Label the plot as simulated data.
+    ylabel : str
+        y-axis label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bands: P10-P90 (and P5-P95 / P25-P75 when available); lines: mean
+        and median.  The subtitle gives the period total (sum of the daily
+        means) and, when ``actual`` covers every day, the observed total.
+    """
+    if hasattr(forecast, "to_frame") and hasattr(forecast, "mean") and not isinstance(forecast, pd.DataFrame):
+        table = forecast.to_frame()
+        model = getattr(forecast, "model", "")
+    elif isinstance(forecast, pd.DataFrame):
+        table = forecast.reset_index() if "date" not in forecast.columns else forecast.copy()
+        model = str(table["model"].iloc[0]) if "model" in table.columns and len(table) else ""
+    else:
+        raise CrossingcastError(f"fan_chart: expected a Forecast or a DataFrame, got {type(forecast).__name__}")
+    missing = [c for c in ("date", "mean", "p10", "p90") if c not in table.columns]
+    if missing:
+        raise CrossingcastError(f"fan_chart: forecast table has no column(s) {missing}")
+    if not len(table):
+        raise CrossingcastError("fan_chart: the forecast has no dates")
+    dates = pd.DatetimeIndex(pd.to_datetime(table["date"]))
+    q = _quantile_cols(table)
+    fig = _figure(10, 4.6)
+    ax = fig.add_subplot()
+    if history is not None and len(history):
+        h = pd.Series(history).astype(float)
+        ax.plot(pd.DatetimeIndex(h.index), h.to_numpy(), color="0.45", lw=0.9, label="observed (before start)")
+    for lo, hi, alpha, lab in ((0.05, 0.95, 0.15, "P5-P95"), (0.1, 0.9, 0.25, "P10-P90"), (0.25, 0.75, 0.35, "P25-P75")):
+        if lo in q and hi in q:
+            ax.fill_between(dates, table[q[lo]].to_numpy(float), table[q[hi]].to_numpy(float), color="tab:blue",
+                            alpha=alpha, lw=0, label=lab, step=None)
+    ax.plot(dates, table["mean"].to_numpy(float), color="tab:blue", lw=1.6, label="mean")
+    if 0.5 in q:
+        ax.plot(dates, table[q[0.5]].to_numpy(float), color="navy", lw=0.9, ls="--", label="median")
+    sub = f"total (sum of daily means) {table['mean'].sum():,.0f}"
+    if actual is not None:
+        a = pd.Series(actual).astype(float).reindex(dates)
+        ok = a.notna().to_numpy()
+        if ok.any():
+            ax.plot(dates[ok], a.to_numpy()[ok], "o", ms=3, color="black", label="observed")
+        if ok.all():
+            sub += f"; observed {a.sum():,.0f}"
+    ax.axvline(dates[0], color="0.6", lw=0.8, ls=":")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", fontsize=8, ncol=3, frameon=False)
+    period = f"{dates[0].date()}..{dates[-1].date()}"
+    _title(fig, ax, (title or f"{model or 'forecast'}: daily arrivals {period}") + f"\n{sub}", simulated)
+    fig.autofmt_xdate()
+    return fig
+
+
+def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: bool = False):
+    """Scenario minus baseline totals with their paired 80% intervals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`crossingcast.scenarios.ScenarioResult.table` (columns
+        ``scenario, diff_mean, diff_p10, diff_p90``; ``baseline_mean`` is used
+        for the percentage labels when present).
+    title : str, optional
+    simulated : bool
+        Label the plot as simulated data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One horizontal bar per scenario (the difference of the means) with
+        an error bar from ``diff_p10`` to ``diff_p90`` (quantiles of the
+        path-by-path differences).
+    """
+    need = ["scenario", "diff_mean", "diff_p10", "diff_p90"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise CrossingcastError(f"scenario_bars: table has no column(s) {missing}")
+    if not len(table):
+        raise CrossingcastError("scenario_bars: the table has no scenarios")
+    n = len(table)
+    fig = _figure(9, 1.2 + 0.6 * n)
+    ax = fig.add_subplot()
+    y = np.arange(n)[::-1]
+    d = table["diff_mean"].to_numpy(float)
+    lo = np.clip(d - table["diff_p10"].to_numpy(float), 0, None)
+    hi = np.clip(table["diff_p90"].to_numpy(float) - d, 0, None)
+    colors = ["tab:red" if v > 0 else "tab:green" for v in d]
+    ax.barh(y, d, color=colors, alpha=0.7, height=0.6)
+    ax.errorbar(d, y, xerr=[lo, hi], fmt="none", ecolor="black", capsize=4, lw=1)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, [str(s) for s in table["scenario"]])
+    base = table["baseline_mean"].to_numpy(float) if "baseline_mean" in table.columns else None
+    for i in range(n):
+        lab = f"{d[i]:+,.0f}"
+        if base is not None and base[i] > 0:
+            lab += f" ({100 * d[i] / base[i]:+.1f}%)"
+        ax.annotate(lab, (d[i], y[i]), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xlabel("scenario - baseline, people over the scenario period (bar: mean; line: paired P10-P90)")
+    ax.margins(y=0.25)
+    _title(fig, ax, title or "Scenarios vs baseline", simulated)
+    return fig
+
+
+def leaderboard_bars(board: pd.DataFrame, metric: str = "wk_rmse", *, title: str | None = None,
+                     simulated: bool = False):
+    """Bar chart of one leaderboard metric per model (lower is better for error metrics).
+
+    Parameters
+    ----------
+    board : pandas.DataFrame
+        :meth:`crossingcast.evaluate.BacktestResult.leaderboard` (columns
+        ``model`` and ``metric``; ``weather`` is shown in the title when present).
+    metric : str
+        Column to plot (default ``wk_rmse``, RMSE of weekly totals).
+    title : str, optional
+    simulated : bool
+        Label the plot as simulated data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if "model" not in board.columns or metric not in board.columns:
+        raise CrossingcastError(f"leaderboard_bars: board needs columns 'model' and {metric!r}; "
+                                f"has {list(board.columns)}")
+    if not len(board):
+        raise CrossingcastError("leaderboard_bars: the leaderboard is empty")
+    b = board.sort_values(metric, kind="mergesort")
+    fig = _figure(8, 1.4 + 0.5 * len(b))
+    ax = fig.add_subplot()
+    y = np.arange(len(b))[::-1]
+    vals = b[metric].to_numpy(float)
+    ax.barh(y, vals, color="tab:blue", alpha=0.75, height=0.6)
+    for yi, v in zip(y, vals):
+        ax.annotate(f"{v:,.4g}", (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(y, [str(m) for m in b["model"]])
+    ax.set_xlabel(metric)
+    ax.margins(x=0.15)
+    weather = f" (weather: {b['weather'].iloc[0]})" if "weather" in b.columns else ""
+    _title(fig, ax, (title or f"Backtest leaderboard: {metric}") + weather, simulated)
+    return fig
+
+
+def save_figure(fig, path: str | os.PathLike, dpi: int = 120) -> Path:
+    """Save ``fig`` to ``path`` (format from the extension) atomically; returns the path.
+
+    The figure is written to a temporary file in the same directory and
+    renamed, so a crash never leaves a half-written image.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    supported = fig.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise CrossingcastError(f"{str(path)!r}: cannot save a plot as {fmt!r}; use one of {sorted(supported)}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata={"Software": None} if fmt == "png" else None)
+        os.replace(tmp, path)
+    except Exception:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
