@@ -1,0 +1,299 @@
+"""Scenarios as data (YAML), paired runs against a baseline, event effects (crossingcast.scenarios)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crossingcast as cc
+from crossingcast.errors import ScenarioError
+from crossingcast.scenarios import (CONTRACT_COLUMNS, dump_spec, estimate_event_effect, load_spec, run_scenarios,
+                                    spec_from_dict)
+from crossingcast.simulate import default_effects, simulate_channel
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def weekly(data_dir):
+    return cc.load_weekly(data_dir)
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return simulate_channel("2019-01-01", "2025-12-31", seed=0)
+
+
+def _spec(**over):
+    base = {"origin": "2026-04-30", "model": "hurdle", "n_paths": 300, "seed": 1,
+            "scenarios": [{"name": "same", "start": "2026-07-01", "end": "2026-09-30"},
+                          {"name": "patrols_minus_25", "start": "2026-07-01", "end": "2026-09-30",
+                           "changes": [{"patrols": -0.25, "start": "2026-07-01"}]},
+                          {"name": "patrols_e1", "start": "2026-07-01", "end": "2026-09-30",
+                           "changes": [{"patrols": -0.25, "elasticity": 1.0}]}]}
+    base.update(over)
+    return base
+
+
+@pytest.fixture(scope="module")
+def real_result(frame, weekly):
+    return run_scenarios(frame, _spec(), weekly=weekly)
+
+
+def _write(tmp_path, text, name="spec.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+# ----------------------------------------------------------------------------- YAML spec errors
+
+GOOD = """\
+origin: 2026-04-30
+n_paths: 50
+scenarios:
+  - name: a
+    start: 2026-07-01
+    end: 2026-09-30
+    changes:
+      - {patrols: -0.25}
+"""
+
+
+def test_load_spec_good_and_roundtrip(tmp_path):
+    spec = load_spec(_write(tmp_path, GOOD))
+    assert spec.origin == pd.Timestamp("2026-04-30") and spec.n_paths == 50
+    assert spec.scenarios[0].changes == [{"patrols": -0.25}]
+    again = load_spec(_write(tmp_path, dump_spec(spec), "again.yaml"))
+    assert again.to_dict() == spec.to_dict()
+
+
+def test_unknown_top_level_key_names_file_key_value(tmp_path):
+    p = _write(tmp_path, GOOD + "colour: blue\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_spec(p)
+    msg = str(exc.value)
+    assert str(p) in msg and "'colour'" in msg and "'blue'" in msg
+
+
+def test_unknown_scenario_key_names_file_key_value(tmp_path):
+    p = _write(tmp_path, GOOD.replace("    end: 2026-09-30\n", "    end: 2026-09-30\n    intensty: 3\n"))
+    with pytest.raises(ScenarioError) as exc:
+        load_spec(p)
+    msg = str(exc.value)
+    assert str(p) in msg and "'intensty'" in msg and "3" in msg and "scenarios[0]" in msg
+
+
+def test_unknown_change_key_names_file_key_value(tmp_path):
+    p = _write(tmp_path, GOOD.replace("{patrols: -0.25}", "{patrols: -0.25, strength: 9}"))
+    with pytest.raises(ScenarioError) as exc:
+        load_spec(p)
+    msg = str(exc.value)
+    assert str(p) in msg and "'strength'" in msg and "9" in msg
+
+
+def test_bad_values_are_named(tmp_path):
+    cases = [(GOOD.replace("{patrols: -0.25}", "{patrols: lots}"), "'patrols'", "'lots'"),
+             (GOOD.replace("{patrols: -0.25}", "{weather: sunny}"), "'weather'", "'sunny'"),
+             (GOOD.replace("origin: 2026-04-30", "origin: yesterday"), "'origin'", "'yesterday'"),
+             (GOOD.replace("{patrols: -0.25}", "{patrols: -0.25, elasticity: -2}"), "'elasticity'", "-2"),
+             (GOOD.replace("n_paths: 50", "n_paths: 5"), "'n_paths'", "5")]
+    for i, (text, key, value) in enumerate(cases):
+        p = _write(tmp_path, text, f"bad{i}.yaml")
+        with pytest.raises(ScenarioError) as exc:
+            load_spec(p)
+        msg = str(exc.value)
+        assert str(p) in msg and key in msg and value in msg, msg
+
+
+def test_missing_file_and_bad_yaml(tmp_path):
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load_spec(tmp_path / "nope.yaml")
+    with pytest.raises(ScenarioError, match="not valid YAML"):
+        load_spec(_write(tmp_path, "origin: [unclosed\n"))
+
+
+def test_periods_outside_the_data_name_file_key_value(tmp_path, frame, weekly):
+    p = _write(tmp_path, GOOD.replace("origin: 2026-04-30", "origin: 2027-01-31"))
+    with pytest.raises(ScenarioError) as exc:
+        run_scenarios(frame, p, weekly=weekly)
+    msg = str(exc.value)
+    assert str(p) in msg and "'origin'" in msg and "2027-01-31" in msg and "outside the data" in msg
+    p = _write(tmp_path, GOOD.replace("start: 2026-07-01", "start: 2026-03-01"), "early.yaml")
+    with pytest.raises(ScenarioError) as exc:
+        run_scenarios(frame, p, weekly=weekly)
+    msg = str(exc.value)
+    assert str(p) in msg and "'start'" in msg and "2026-03-01" in msg
+    p = _write(tmp_path, GOOD.replace("end: 2026-09-30", "end: 2027-09-30"), "late.yaml")
+    with pytest.raises(ScenarioError) as exc:
+        run_scenarios(frame, p, weekly=weekly)
+    msg = str(exc.value)
+    assert str(p) in msg and "'end'" in msg and "2027-09-30" in msg
+
+
+def test_unknown_event_and_weather_on_blind_frame(frame, weekly):
+    spec = _spec(scenarios=[{"name": "x", "start": "2026-07-01", "end": "2026-07-31",
+                             "changes": [{"event": "moon_landing", "intensity": 0}]}])
+    with pytest.raises(ScenarioError, match="unknown event 'moon_landing'"):
+        run_scenarios(frame, spec, weekly=weekly)
+    spec = _spec(scenarios=[{"name": "x", "start": "2026-07-01", "end": "2026-07-31",
+                             "changes": [{"weather": "calm"}]}])
+    with pytest.raises(ScenarioError, match="weather-blind"):
+        run_scenarios(frame, spec, weekly=weekly)
+
+
+def test_patrols_without_weekly_table(frame):
+    with pytest.raises(ScenarioError, match="SB_02"):
+        run_scenarios(frame, _spec())
+
+
+# ----------------------------------------------------------------------------- paired runs (real data)
+
+def test_contract_columns_and_no_change_gives_exact_zero(real_result):
+    t = real_result.table
+    assert tuple(t.columns[:len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    same = t.set_index("scenario").loc["same"]
+    assert same["diff_mean"] == 0.0 and same["diff_p10"] == 0.0 and same["diff_p90"] == 0.0
+    assert same["scenario_mean"] == same["baseline_mean"]
+    a, b = real_result.paths["same"]
+    assert np.array_equal(a, b)
+
+
+def test_fewer_patrols_raise_arrivals(real_result):
+    t = real_result.table.set_index("scenario")
+    for name in ("patrols_minus_25", "patrols_e1"):
+        r = t.loc[name]
+        assert r["diff_mean"] > 0, name
+        assert r["diff_p10"] >= 0 and r["diff_p90"] > 0
+        assert "prevention rate" in r["assumption"]
+    assert "ASSUMED" in t.loc["patrols_e1", "assumption"]
+    assert "Olympics 2024" in t.loc["patrols_minus_25", "assumption"]
+    # elasticity 1 with p ~ 0.27 and -25%: multiplier (1 - 0.75p)/(1 - p) ~ 1.09 on the whole period
+    ratio = t.loc["patrols_e1", "ratio_mean"]
+    assert 1.03 < ratio < 1.2
+
+
+def test_paired_interval_narrower_than_naive(real_result):
+    t = real_result.table.set_index("scenario").loc["patrols_e1"]
+    paired = t["diff_p90"] - t["diff_p10"]
+    naive = (t["scenario_p90"] - t["baseline_p10"]) - (t["scenario_p10"] - t["baseline_p90"])
+    assert paired < 0.5 * naive
+    b, s = real_result.paths["patrols_e1"]
+    rng = np.random.default_rng(0)
+    unpaired = s.sum(1) - b[rng.permutation(len(b))].sum(1)
+    assert paired < 0.5 * (np.quantile(unpaired, 0.9) - np.quantile(unpaired, 0.1))
+
+
+def test_daily_table_and_ordering(real_result):
+    d = real_result.daily
+    assert set(d["scenario"]) == {"same", "patrols_minus_25", "patrols_e1"}
+    assert (d["baseline_mean"] >= 0).all() and (d["scenario_mean"] >= 0).all()
+    assert (d["scenario_p10"] <= d["scenario_p50"]).all() and (d["scenario_p50"] <= d["scenario_p90"]).all()
+    sub = d[d["scenario"] == "patrols_e1"]
+    t = real_result.table.set_index("scenario").loc["patrols_e1"]
+    assert sub["scenario_mean"].sum() == pytest.approx(t["scenario_mean"])  # total = sum of daily means
+    assert real_result.info["weather_blind"] is True
+
+
+def test_reproducible_same_seed(frame, weekly, real_result):
+    again = run_scenarios(frame, _spec(), weekly=weekly)
+    pd.testing.assert_frame_equal(again.table, real_result.table)
+    other = run_scenarios(frame, _spec(seed=2), weekly=weekly)
+    assert not other.table["diff_p90"].equals(real_result.table["diff_p90"])
+
+
+@pytest.mark.parametrize("name", ["olympics_fewer_patrols.yaml", "summer_2026.yaml"])
+def test_example_specs_run_on_real_data(name, frame, weekly):
+    spec = load_spec(EXAMPLES / name)
+    spec.n_paths = 300
+    t0 = time.perf_counter()
+    res = run_scenarios(frame, spec, weekly=weekly)
+    assert time.perf_counter() - t0 < 20
+    t = res.table
+    assert len(t) == len(spec.scenarios) and (t["baseline_mean"] > 0).all()
+    assert (t["diff_mean"] >= 0).all()  # every example scenario thins patrols
+    assert (t["diff_p10"] <= t["diff_p90"]).all()
+    assert res.info["weather_blind"] and not res.info["simulated"]
+
+
+def test_baseline_changes_and_event_intensity(frame, weekly):
+    # event scaled in the baseline and in the scenario alike: identical paths, diff exactly 0
+    spec = _spec(baseline={"name": "no_returns_pilot", "changes": [{"event": "uk_france_returns_pilot_2025",
+                                                                    "intensity": 0}]},
+                 scenarios=[{"name": "same", "start": "2026-05-01", "end": "2026-06-30",
+                             "changes": [{"event": "uk_france_returns_pilot_2025", "intensity": 0}]},
+                            {"name": "pilot_on", "start": "2026-05-01", "end": "2026-06-30",
+                             "changes": [{"event": "uk_france_returns_pilot_2025", "intensity": 1}]}])
+    res = run_scenarios(frame, spec, weekly=weekly)
+    t = res.table.set_index("scenario")
+    assert t.loc["same", "diff_mean"] == 0.0
+    assert t.loc["pilot_on", "diff_mean"] != 0.0
+
+
+# ----------------------------------------------------------------------------- simulated truth
+
+def test_event_redated_on_simulated_channel(sim):
+    # the simulated Olympics-like event (true effect 1.3) held again in summer 2025 (re-dated / borrowed effect)
+    spec = {"origin": "2025-04-30", "model": "hurdle", "n_paths": 300, "seed": 0,
+            "scenarios": [{"name": "games_again", "start": "2025-06-01", "end": "2025-09-30",
+                           "changes": [{"event": "olympics_like", "start": "2025-07-26", "end": "2025-08-11"}]},
+                          {"name": "new_games", "start": "2025-06-01", "end": "2025-09-30",
+                           "changes": [{"event": "games_2025", "like": "olympics_like", "start": "2025-07-26",
+                                        "end": "2025-08-11"}]}]}
+    res = run_scenarios(sim, spec)
+    t = res.table.set_index("scenario")
+    assert res.info["simulated"] and t.loc["games_again", "weather"] == "climatology"
+    for name in ("games_again", "new_games"):
+        assert t.loc[name, "diff_mean"] > 0
+        d = res.daily[res.daily["scenario"] == name].set_index("date")
+        outside = (d.index < "2025-07-26") | (d.index > "2025-08-11")
+        assert (d.loc[outside, "diff_mean"] == 0).all() and (d.loc[~outside, "diff_mean"] > 0).all()
+    assert t.loc["games_again", "diff_mean"] == pytest.approx(t.loc["new_games", "diff_mean"])
+
+
+def test_weather_scenarios_on_simulated_channel(sim):
+    spec = {"origin": "2025-04-30", "model": "hurdle", "n_paths": 300, "seed": 0,
+            "scenarios": [{"name": "calm", "start": "2025-06-01", "end": "2025-09-30", "changes": [{"weather": "calm"}]},
+                          {"name": "windy", "start": "2025-06-01", "end": "2025-09-30",
+                           "changes": [{"weather": "windy"}]},
+                          {"name": "y2022", "start": "2025-06-01", "end": "2025-09-30",
+                           "changes": [{"weather": "year:2022"}]}]}
+    t = run_scenarios(sim, spec).table.set_index("scenario")
+    assert t.loc["calm", "scenario_mean"] > t.loc["windy", "scenario_mean"]
+    assert "weather year" in t.loc["calm", "weather"] and t.loc["y2022", "weather"] == "weather year 2022"
+    bad = dict(spec, scenarios=[dict(spec["scenarios"][0], changes=[{"weather": "year:2031"}])])
+    with pytest.raises(ScenarioError, match="year:2031"):
+        run_scenarios(sim, bad)
+
+
+# ----------------------------------------------------------------------------- event effects
+
+def test_olympics_effect_real_data_says_weather_not_controlled(frame):
+    r = estimate_event_effect(frame, "paris_olympics_2024")
+    assert r["n_event_days"] == 17
+    assert r["p2.5"] <= r["p10"] <= r["effect"] <= r["p90"] <= r["p97.5"]
+    assert r["weather_controlled"] is False and "NOT controlled" in r["note"]
+
+
+def test_event_effect_recovers_simulated_truth():
+    truth = default_effects()["olympics_like"]
+    hits = 0
+    for seed in range(3):
+        r = estimate_event_effect(simulate_channel("2019-01-01", "2025-12-31", seed=seed), "olympics_like")
+        assert r["weather_controlled"] is True and r["simulated"] is True
+        hits += r["p2.5"] <= truth <= r["p97.5"]
+    assert hits >= 2
+
+
+def test_event_effect_errors(frame):
+    with pytest.raises(ScenarioError, match="unknown event"):
+        estimate_event_effect(frame, "moon_landing")
+
+
+def test_spec_from_dict_rejects_patrols_in_baseline():
+    with pytest.raises(ScenarioError, match="baseline"):
+        spec_from_dict(_spec(baseline={"changes": [{"patrols": -0.1}]}))
