@@ -24,7 +24,9 @@ DataDirOpt = typer.Option(None, "--data-dir", help="Data directory with homeoffi
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
+    from rich.text import Text
+
+    console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
     raise typer.Exit(code=2)
 
 
@@ -198,7 +200,9 @@ def _print_table(table, title: str, columns: Optional[list] = None, max_rows: in
     cols = [c for c in (columns or list(table.columns)) if c in table.columns]
     rt = Table(title=title, title_justify="left", show_lines=False)
     for c in cols:
-        rt.add_column(str(c), justify="right" if table[c].dtype.kind in "if" else "left", overflow="fold")
+        numeric = table[c].dtype.kind in "iuf"
+        rt.add_column(str(c), justify="right" if numeric else "left", overflow="fold",
+                      no_wrap=c in ("model", "scenario"))
     for row in table[cols].head(max_rows).itertuples(index=False):
         rt.add_row(*[_fmt(v) for v in row])
     console.print(rt)
@@ -288,6 +292,7 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
                                                backend=be, random_state=seed)
             board = _season_ahead_board(detail)
             title = f"season-ahead leaderboard (31 May -> Jun-Sep total; weather={label})"
+            shown = ["rank", "model", "n_years", "total_error_mean", "total_mape", "total_coverage80", "daily_crps"]
         else:
             res = rolling_origin_backtest(frame, names, summers=years, origins=ors, horizon=horizon,
                                           weather=weather, refit=refit, n_jobs=n_jobs, backend=be,
@@ -297,6 +302,7 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
             console.print(f"{res.settings['n_origins']} origins in summers {res.settings['summers']}, horizon "
                           f"{horizon} days, refit={refit}: {res.wall_seconds:.1f} s")
             title = f"rolling-origin leaderboard (best weekly-total RMSE first; weather={label})"
+            shown = ["rank", "model", "mae", "crps", "coverage80", "wk_rmse", "wk_coverage80", "season_total_mape"]
     except (CrossingcastError, ValueError) as exc:
         _fail(exc)
     finally:
@@ -304,14 +310,14 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
             client.close()
     if not isinstance(board, pd.DataFrame) or board.empty:
         _fail(ValueError("the backtest produced no scored forecasts (no origins with observed days after them)"))
-    _print_table(board, title)
+    _print_table(board, title + "; all columns in the output file", shown)
     _write_table(board, out)
     if per_origin is not None:
         _write_table(detail, per_origin)
     if plot is not None:
         from crossingcast.plots import leaderboard_bars
 
-        metric = "mape" if season_ahead else "wk_rmse"
+        metric = "total_mape" if season_ahead else "wk_rmse"
         _save_plot(leaderboard_bars(board, metric, title="season-ahead leaderboard: abs % error of the total"
                                     if season_ahead else None), plot)
 
@@ -321,11 +327,11 @@ def _season_ahead_board(detail):
     import numpy as np
 
     g = detail.groupby("model", sort=False)
-    board = g.agg(n_years=("year", "size"), mean_error=("error", "mean"),
-                  mape=("pct_error", lambda s: float(np.mean(np.abs(s)))),
-                  coverage80=("covered80", "mean"), daily_crps=("daily_crps", "mean"),
+    board = g.agg(n_years=("year", "size"), total_error_mean=("error", "mean"),
+                  total_mape=("pct_error", lambda s: float(np.mean(np.abs(s)))),
+                  total_coverage80=("covered80", "mean"), daily_crps=("daily_crps", "mean"),
                   wk_rmse=("wk_rmse", "mean"), weather=("weather", "first")).reset_index()
-    board = board.sort_values(["mape", "model"], kind="mergesort").reset_index(drop=True)
+    board = board.sort_values(["total_mape", "model"], kind="mergesort").reset_index(drop=True)
     board.insert(0, "rank", np.arange(1, len(board) + 1))
     return board
 
@@ -370,10 +376,10 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
             weekly = cc.load_weekly(_resolve_root(data_dir))
             console.print(f"SB_02 weekly preventions loaded ({len(weekly)} weeks) for the patrol changes")
         if spec.description:
-            console.print(f"[bold]{spec.description.strip()}[/]")
+            console.print(spec.description.strip(), style="bold", markup=False)
         with console.status(f"fitting {spec.model} at {spec.origin.date()} and running "
                             f"{len(spec.scenarios)} scenario(s) x {spec.n_paths} paired paths"):
-            res = run_scenarios(frame, spec, weekly=weekly, progress=lambda msg: console.print(msg))
+            res = run_scenarios(frame, spec, weekly=weekly, progress=lambda msg: console.print(msg, markup=False))
     except CrossingcastError as exc:
         _fail(exc)
     table = res.table
@@ -385,12 +391,12 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
     console.print("[bold]assumptions[/]")
     for row in table.itertuples(index=False):
         text = row.assumption or "no patrol change; event/weather changes act through the fitted model"
-        console.print(f"  {row.scenario}: {text}")
+        console.print(f"  {row.scenario}: {text}", markup=False, highlight=False)
         if row.notes:
-            console.print(f"    notes: {row.notes}")
+            console.print(f"    notes: {row.notes}", markup=False, highlight=False)
     _print_table(table, f"scenario - baseline totals ({res.info.get('model')}, origin {res.info.get('origin')}, "
                  f"{spec.n_paths} paired paths, 80% intervals from path differences)",
-                 list(CONTRACT_COLUMNS) + ["ratio_mean"])
+                 list(CONTRACT_COLUMNS))
     _write_table(table, out)
     if daily is not None:
         _write_table(res.daily, daily)
@@ -511,9 +517,8 @@ def demo(out_dir: Path = typer.Option(Path("demo_output"), "--out-dir", help="Di
                                       random_state=seed)
         board = res.leaderboard()
         _demo_write(board, out_dir / "backtest_leaderboard", written)
-        written.append(save_figure(leaderboard_bars(board, "wk_rmse", title="backtest leaderboard: weekly-total "
-                                                    "RMSE (simulated weather = oracle)", simulated=True),
-                                   out_dir / "backtest_leaderboard.png"))
+        fig = leaderboard_bars(board, "wk_rmse", title="backtest leaderboard: weekly-total RMSE", simulated=True)
+        written.append(save_figure(fig, out_dir / "backtest_leaderboard.png"))
         timings["backtest"] = time.perf_counter() - t0
         line = (f"backtest: {res.settings['n_origins']} origins x {len(bt_models)} models, horizon 14, weather "
                 f"oracle (the simulated weather); best weekly-total RMSE: {board['model'].iloc[0]}")

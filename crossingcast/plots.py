@@ -42,7 +42,7 @@ def _title(fig, ax, title: str, simulated: bool) -> None:
         title = f"{SIMULATED_TAG}: {title}"
     ax.set_title(title, fontsize=11)
     if simulated:
-        fig.text(0.01, 0.005, _SIM_NOTE, fontsize=8, color="firebrick", ha="left", va="bottom")
+        fig.supxlabel(_SIM_NOTE, fontsize=8, color="firebrick")
 
 
 def _quantile_cols(table: pd.DataFrame) -> dict[float, str]:
@@ -103,10 +103,11 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
     if history is not None and len(history):
         h = pd.Series(history).astype(float)
         ax.plot(pd.DatetimeIndex(h.index), h.to_numpy(), color="0.45", lw=0.9, label="observed (before start)")
-    for lo, hi, alpha, lab in ((0.05, 0.95, 0.15, "P5-P95"), (0.1, 0.9, 0.25, "P10-P90"), (0.25, 0.75, 0.35, "P25-P75")):
+    bands = ((0.05, 0.95, 0.15, "P5-P95"), (0.1, 0.9, 0.25, "P10-P90"), (0.25, 0.75, 0.35, "P25-P75"))
+    for lo, hi, alpha, lab in bands:
         if lo in q and hi in q:
             ax.fill_between(dates, table[q[lo]].to_numpy(float), table[q[hi]].to_numpy(float), color="tab:blue",
-                            alpha=alpha, lw=0, label=lab, step=None)
+                            alpha=alpha, lw=0, label=lab)
     ax.plot(dates, table["mean"].to_numpy(float), color="tab:blue", lw=1.6, label="mean")
     if 0.5 in q:
         ax.plot(dates, table[q[0.5]].to_numpy(float), color="navy", lw=0.9, ls="--", label="median")
@@ -171,9 +172,11 @@ def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: b
         lab = f"{d[i]:+,.0f}"
         if base is not None and base[i] > 0:
             lab += f" ({100 * d[i] / base[i]:+.1f}%)"
-        ax.annotate(lab, (d[i], y[i]), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8)
+        right = max(d[i], d[i] + hi[i])
+        ax.annotate(lab, (right, y[i]), xytext=(6, 0), textcoords="offset points", ha="left", va="center",
+                    fontsize=8)
     ax.set_xlabel("scenario - baseline, people over the scenario period (bar: mean; line: paired P10-P90)")
-    ax.margins(y=0.25)
+    ax.margins(x=0.25, y=0.15)
     _title(fig, ax, title or "Scenarios vs baseline", simulated)
     return fig
 
@@ -213,7 +216,7 @@ def leaderboard_bars(board: pd.DataFrame, metric: str = "wk_rmse", *, title: str
     ax.set_yticks(y, [str(m) for m in b["model"]])
     ax.set_xlabel(metric)
     ax.margins(x=0.15)
-    weather = f" (weather: {b['weather'].iloc[0]})" if "weather" in b.columns else ""
+    weather = f"\nweather: {b['weather'].iloc[0]}" if "weather" in b.columns else ""
     _title(fig, ax, (title or f"Backtest leaderboard: {metric}") + weather, simulated)
     return fig
 
