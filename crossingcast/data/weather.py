@@ -429,13 +429,22 @@ def _fetch(kind: str, st: WeatherStation, lo: pd.Timestamp, hi: pd.Timestamp, us
     return df
 
 
-def _validate(df: pd.DataFrame, kind: str, st: WeatherStation, where: str) -> None:
+def _source_of(t, kind: str, st: WeatherStation, mirror: Path | None) -> str:
+    """The file (mirror) or feed (online) a timestamp came from; hourly files are per UTC year."""
+    if mirror is None:
+        return f"meteostat {kind} data"
+    ts = pd.Timestamp(t)
+    year = ts.tz_convert("UTC").year if ts.tz is not None else ts.year
+    return f"file {_mirror_file(mirror, kind, year, st.id)}"
+
+
+def _validate(df: pd.DataFrame, kind: str, st: WeatherStation, mirror: Path | None) -> None:
     """Impossible values and wrong units -> WeatherError naming station, file/source, column and time."""
     def first(mask, col, what):
         if mask.any():
             t = df.index[mask.to_numpy()][0]
-            raise WeatherError(f"weather {where} ({_station_label(st)}): column {col!r} {what} at {t} "
-                               f"(value {df.loc[t, col]!r}; {int(mask.sum())} such value(s))")
+            raise WeatherError(f"weather {_source_of(t, kind, st, mirror)} ({_station_label(st)}): column "
+                               f"{col!r} {what} at {t} (value {df.loc[t, col]!r}; {int(mask.sum())} such value(s))")
 
     for col in ("wspd", "wpgt", "prcp"):
         if col in df:
@@ -451,19 +460,21 @@ def _validate(df: pd.DataFrame, kind: str, st: WeatherStation, where: str) -> No
         bad = both & (df["wpgt"] < df["wspd"] - GUST_TOLERANCE)
         if bad.any():
             t = df.index[bad.to_numpy()][0]
-            raise WeatherError(f"weather {where} ({_station_label(st)}): column 'wpgt' (gust "
+            raise WeatherError(f"weather {_source_of(t, kind, st, mirror)} ({_station_label(st)}): column 'wpgt' (gust "
                                f"{df.loc[t, 'wpgt']}) is below the mean wind 'wspd' ({df.loc[t, 'wspd']}) at {t} "
                                f"({int(bad.sum())} such value(s)); gusts cannot be weaker than the mean wind")
         w = df["wspd"].dropna()
         if kind == "hourly" and len(w) >= 72 and w.median() < MS_SUSPECT_MEDIAN:
-            raise WeatherError(f"weather {where} ({_station_label(st)}): column 'wspd' has median "
+            raise WeatherError(f"weather {_source_of(w.index[0], kind, st, mirror)} ({_station_label(st)}): "
+                               f"column 'wspd' has median "
                                f"{w.median():.2f} over {len(w)} hours ({w.index[0]}..{w.index[-1]}); "
                                f"implausibly low for the Channel in km/h: wind in m/s? meteostat uses km/h")
         ok = both & (df["wspd"] >= 5)
         if ok.sum() >= 24:
             ratio = (df.loc[ok, "wpgt"] / df.loc[ok, "wspd"]).median()
             if ratio > MIXED_UNITS_RATIO:
-                raise WeatherError(f"weather {where} ({_station_label(st)}): median gust/wind ratio "
+                raise WeatherError(f"weather {_source_of(df.index[0], kind, st, mirror)} ({_station_label(st)}): "
+                                   f"median gust/wind ratio "
                                    f"{ratio:.1f} ('wpgt' / 'wspd', {df.index[0]}..{df.index[-1]}); "
                                    f"wind and gusts in different units?")
 
@@ -653,9 +664,7 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
                 if hdf is not None:
                     hdf = hdf[~hdf.index.duplicated(keep="first")]  # chunk borders (local vs UTC years)
                     got_any = True
-                    where = (f"files {mirror / 'hourly'}/*/{st.id}.csv.gz" if mirror is not None
-                             else "meteostat hourly data")
-                    _validate(hdf, "hourly", st, where)
+                    _validate(hdf, "hourly", st, mirror)
                 feats = station_features(hdf, dates, window=window, min_hours=min_hours)
             need = feats[["wind_mean", "gust_max", "precip", "temp"]].isna().any(axis=1)
             if need.any():
@@ -664,9 +673,7 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
                 ddf = pd.concat(parts) if parts else None
                 if ddf is not None:
                     got_any = True
-                    where = (f"files {mirror / 'daily'}/*/{st.id}.csv.gz" if mirror is not None
-                             else "meteostat daily data")
-                    _validate(ddf, "daily", st, where)
+                    _validate(ddf, "daily", st, mirror)
                     dfe = _daily_features(ddf, dates, window)
                     used = pd.DatetimeIndex([])
                     for c in ("wind_mean", "gust_max", "precip", "temp"):
@@ -731,14 +738,13 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
             raise WeatherError(f"weather: no {v!r} from either coast (stations {[s.id for s in sts]}) on "
                                f"{_dates(dates[both_missing.to_numpy()])}; extend the mirror or restrict "
                                "the period")
-        one_missing = a.isna() ^ b.isna()
-        if one_missing.any():
-            which = "english" if a.isna().any() else "french"
-            msg = (f"weather: {v!r} missing on the whole {which} coast on "
-                   f"{_dates(dates[one_missing.to_numpy()])}; taken from the other coast (weather_filled=1)")
-            report.append(msg)
-            warnings.warn(msg, DataQualityWarning, stacklevel=2)
-            filled[one_missing] = True
+        for which, gone in (("english", a.isna() & b.notna()), ("french", b.isna() & a.notna())):
+            if gone.any():
+                msg = (f"weather: {v!r} missing on the whole {which} coast on "
+                       f"{_dates(dates[gone.to_numpy()])}; taken from the other coast (weather_filled=1)")
+                report.append(msg)
+                warnings.warn(msg, DataQualityWarning, stacklevel=2)
+                filled[gone] = True
         if v == "ne_share":
             out[v] = b.fillna(a)
         elif v == "gust_max":
