@@ -350,14 +350,17 @@ def _poisson_icdf(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
         pmf = np.exp(-ls)
         cdf = pmf.copy()
         k = np.zeros(ls.shape)
-        active = us > cdf
+        pos = np.flatnonzero(us > cdf)  # still searching; shrinks as the CDF passes u
         j = 0
-        while active.any() and j < 200:
+        while pos.size and j < 200:
             j += 1
-            pmf = pmf * ls / j
-            cdf = cdf + pmf
-            k = np.where(active, j, k)
-            active = active & (us > cdf)
+            lp = ls[pos]
+            pm = pmf[pos] * lp / j
+            c = cdf[pos] + pm
+            k[pos] = j
+            keep = us[pos] > c
+            pos, pmf_k, cdf_k = pos[keep], pm[keep], c[keep]
+            pmf[pos], cdf[pos] = pmf_k, cdf_k
         out[small] = k
     return out
 
@@ -386,9 +389,10 @@ def paired_hurdle_paths(mu, p_cross, crn: _CRN, level_sd: float = 0.0) -> np.nda
     mu, pi, a = consistent_hurdle(mu, p_cross)
     factor = np.exp(level_sd * crn.z - level_sd ** 2 / 2) if level_sd > 0 else 1.0
     cross = crn.u_cross < pi
-    lam = crn.gamma * (factor * a / crn.shape)
-    lam = np.broadcast_to(lam, crn.u_pois.shape)
-    return (cross * (1.0 + _poisson_icdf(crn.u_pois, lam))).astype(float)
+    lam = np.broadcast_to(crn.gamma * (factor * a / crn.shape), crn.u_pois.shape)
+    out = np.zeros(crn.u_pois.shape)
+    out[cross] = 1.0 + _poisson_icdf(crn.u_pois[cross], lam[cross])  # counts only on crossing days
+    return out
 
 
 # --------------------------------------------------------------------------- the runner
@@ -664,6 +668,22 @@ class PairedRunner:
         return {"paths": paths, "mu": mu, "notes": notes, "weather": label or self.base_weather_label,
                 "assumption": assumption}
 
+    def summary(self, scenario: Scenario) -> dict:
+        """Run ``scenario`` and summarise its period: one row of the :class:`ScenarioResult` table.
+
+        The unit of work of sweeps (``benchmarks/scenario_throughput.py``): the
+        paired paths are generated and reduced to the period totals, their
+        P10/P50/P90 and the paired difference; no daily table is kept.
+
+        Returns
+        -------
+        dict
+            Keys :data:`CONTRACT_COLUMNS` first, then the other table columns.
+        """
+        out = self.run(scenario)
+        out["notes"] = self.notes + out["notes"]
+        return _summarise(scenario, self, out, daily=False)[0]
+
 
 # --------------------------------------------------------------------------- results
 
@@ -692,7 +712,7 @@ class ScenarioResult:
     info: dict = field(default_factory=dict)
 
 
-def _summarise(sc: Scenario, runner: PairedRunner, out: dict) -> tuple[dict, pd.DataFrame]:
+def _summarise(sc: Scenario, runner: PairedRunner, out: dict, daily: bool = True) -> tuple[dict, pd.DataFrame | None]:
     sel = (runner.index >= sc.start) & (runner.index <= sc.end)
     bp, sp = runner.base_paths[:, sel], out["paths"][:, sel]
     bm, sm = runner.base_mu[:, sel], out["mu"][:, sel]
@@ -708,6 +728,8 @@ def _summarise(sc: Scenario, runner: PairedRunner, out: dict) -> tuple[dict, pd.
            "diff_p50": q(d, 0.5), "ratio_mean": s_mean / b_mean if b_mean > 0 else float("nan"),
            "model": runner.model_name, "origin": _iso(runner.origin), "weather": out["weather"],
            "n_paths": runner.n_paths, "assumption": out["assumption"], "notes": "; ".join(out["notes"])}
+    if not daily:
+        return row, None
     dd = sp - bp
     daily = pd.DataFrame({
         "scenario": sc.name, "date": runner.index[sel],
