@@ -325,3 +325,7 @@ def test_bad_arguments(base_mirror):
         cc.load_weather(START, END, data_dir=base_mirror, window=(10, 4))
     with pytest.raises(WeatherError, match="listed twice"):
         cc.load_weather(START, END, data_dir=base_mirror, stations={"english": ["03797"], "french": ["03797"]})
+    with pytest.raises(WeatherError, match="no station on the english coast"):
+        cc.load_weather(START, END, data_dir=base_mirror, stations={"french": ["07002"]})
+    with pytest.raises(WeatherError, match="could not resolve station 99999"):  # not in the stations database
+        cc.load_weather(START, END, data_dir=base_mirror, stations={"english": ["99999"], "french": ["07002"]})
