@@ -69,7 +69,19 @@ def write_csv(table: pd.DataFrame, path: str | os.PathLike, float_format: str = 
 
 
 def combine_leaderboards(*boards: pd.DataFrame, sort_by: str = "wk_rmse") -> pd.DataFrame:
-    """Stack leaderboards (e.g. crossingcast's and an external baseline's) and re-rank by ``sort_by``."""
+    """Stack leaderboards (e.g. crossingcast's and an external baseline's) and re-rank by ``sort_by``.
+
+    Raises
+    ------
+    ValueError
+        If the boards carry different ``weather`` labels (e.g. ``"oracle"`` and
+        ``"climatology"``): forecasts made with observed weather and without it
+        are never ranked in one table.
+    """
+    labels = sorted({str(v) for b in boards if "weather" in b.columns for v in b["weather"].unique()})
+    if len(labels) > 1:
+        raise ValueError(f"combine_leaderboards: the boards mix weather modes {labels}; rank oracle and "
+                         "climatology backtests in separate tables")
     board = pd.concat([b.drop(columns=["rank"], errors="ignore") for b in boards], ignore_index=True)
     board = board.sort_values([sort_by, "model"], kind="mergesort").reset_index(drop=True)
     board.insert(0, "rank", range(1, len(board) + 1))

@@ -1,7 +1,7 @@
 """Rolling-origin and season-ahead backtests: folds, no leakage, weather labels, refit modes,
 parallel/dask equality, reproducibility, and unbiased totals of the best model on real summers.
 
-Fits are short by design (few origins, small n_paths) so the folder runs in well under 90 s.
+Fits are short by design (few origins, small n_paths) so the folder runs in under ~60 s on one core.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crossingcast.evaluate import (BacktestResult, rolling_origin_backtest, season_ahead_backtest,
-                                   summer_origins)
+from crossingcast.evaluate import (BacktestResult, combine_leaderboards, rolling_origin_backtest,
+                                   season_ahead_backtest, summer_origins)
 from crossingcast.models import BEST_MODEL, make_forecaster
 from crossingcast.simulate import simulate_channel
 
@@ -93,6 +93,18 @@ def test_weather_modes_on_simulated(sim):
     assert (oracle.forecasts["model_weather"] == "observed (oracle)").all()
     assert (clim.forecasts["model_weather"] == "climatology").all()
     assert (oracle.leaderboard()["weather"] == "oracle").all()
+    # never mixed: every table of a run carries that run's single label, and the model saw that weather
+    for res, label, seen in ((oracle, "oracle", "observed (oracle)"), (clim, "climatology", "climatology")):
+        assert res.weather == label
+        for table in (res.forecasts, res.per_origin, res.weekly, res.leaderboard(), res.season_totals(),
+                      res.timings):
+            assert set(table["weather"]) == {label}
+        assert set(res.forecasts["model_weather"]) == {seen}
+    # ... and the two modes cannot be ranked in one table
+    with pytest.raises(ValueError, match="mix weather modes"):
+        combine_leaderboards(oracle.leaderboard(), clim.leaderboard())
+    both = combine_leaderboards(oracle.leaderboard(), oracle.leaderboard())
+    assert list(both["rank"]) == [1, 2] and set(both["weather"]) == {"oracle"}
     assert not np.allclose(oracle.forecasts["mean"], clim.forecasts["mean"])
     # The oracle knows the calm days: its daily RMSE is lower on the simulated Channel.
     assert oracle.leaderboard()["rmse"].iloc[0] < clim.leaderboard()["rmse"].iloc[0]
@@ -108,11 +120,11 @@ def test_weatherless_frame_is_labelled_none(frame):
 
 def test_refit_season_vs_origin_sarimax(frame):
     models = {"sarimax": make_forecaster("sarimax", n_paths=50, mean_method="analytic")}
-    kw = dict(origins=["2024-06-30", "2024-07-07", "2024-07-14"], horizon=14, progress=False)
+    kw = dict(origins=["2024-06-30", "2024-07-14"], horizon=14, progress=False)
     season = rolling_origin_backtest(frame, models, refit="season", **kw)
     origin = rolling_origin_backtest(frame, models, refit="origin", **kw)
-    assert list(season.timings["n_fit"]) == [1] and list(season.timings["n_update"]) == [2]
-    assert list(origin.timings["n_fit"]) == [3] and list(origin.timings["n_update"]) == [0]
+    assert list(season.timings["n_fit"]) == [1] and list(season.timings["n_update"]) == [1]
+    assert list(origin.timings["n_fit"]) == [2] and list(origin.timings["n_update"]) == [0]
     a, b = season.forecasts, origin.forecasts
     first = a["origin"] == a["origin"].min()
     np.testing.assert_allclose(a.loc[first, "mean"], b.loc[first, "mean"])  # same fit at the first origin
@@ -125,7 +137,7 @@ def test_refit_season_vs_origin_sarimax(frame):
 
 @pytest.fixture(scope="module")
 def small_backtest(frame):
-    models = _models(("seasonal_naive", "climatology", "hurdle", "sarimax"), n_paths=60)
+    models = _models(("seasonal_naive", "climatology", "hurdle"), n_paths=60)  # SARIMAX/GBM: slow, tested above
     kw = dict(summers=(2023, 2024), first="07-01", last="07-21", horizon=7, progress=False)
     return models, kw, rolling_origin_backtest(frame, models, n_jobs=1, **kw)
 
