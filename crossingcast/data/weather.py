@@ -529,7 +529,8 @@ def station_features(hourly: pd.DataFrame | None, dates: pd.DatetimeIndex, *,
         rad = np.deg2rad(sel["wdir"])
         vec = pd.DataFrame({"u": -sel["wspd"] * np.sin(rad), "v": -sel["wspd"] * np.cos(rad),
                             "ne": ((sel["wdir"] >= ne_sector[0]) & (sel["wdir"] < ne_sector[1])).astype(float)
-                            .where(sel["wdir"].notna())}, index=sel.index)
+                            .where(sel["wdir"].notna() & (sel["wspd"] > 0))},  # calm hours: no direction
+                       index=sel.index)
         gv = vec.groupby(day)
         okv = gv["u"].count() >= min_hours
         res["wind_u"] = gv["u"].mean().where(okv)
@@ -643,7 +644,9 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
     if mirror is not None:  # check the files meteostat will read, so errors can name them
         for st in sts:
             for kind in (("hourly", "daily") if hourly else ("daily",)):
-                for year in range(lo.year, hi.year + 1):
+                # hourly: the first local hours of 1 January are in the previous UTC year's file
+                first = lo.year - 1 if (kind == "hourly" and lo.month == 1 and lo.day == 1) else lo.year
+                for year in range(first, hi.year + 1):
                     p = _mirror_file(mirror, kind, year, st.id)
                     if p.exists():
                         _check_mirror_file(p, kind, st)
@@ -680,13 +683,12 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
                         m = feats[c].isna() & dfe[c].notna()
                         feats.loc[m, c] = dfe.loc[m, c]
                         used = used.union(dates[m.to_numpy()])
-                    if len(used):
+                    if len(used) and hourly:  # with hourly=False the daily records are the source, not a fallback
                         fallback[st.id] = used
-                        if hourly:
-                            msg = (f"{_station_label(st)}: hourly data missing in the launch window on "
-                                   f"{_dates(used)}; used its daily (24-hour) record instead")
-                            report.append(msg)
-                            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+                        msg = (f"{_station_label(st)}: hourly data missing in the launch window on "
+                               f"{_dates(used)}; used its daily (24-hour) record instead")
+                        report.append(msg)
+                        warnings.warn(msg, DataQualityWarning, stacklevel=2)
             per_station[st.id] = feats
         log_messages = list(logs.messages)
 

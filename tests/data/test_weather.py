@@ -139,6 +139,8 @@ def test_station_features_vector_and_ne_share():
     assert row["wind_v"] == pytest.approx(-5.0)  # from N: v = -10, half the hours
     assert row["ne_share"] == pytest.approx(0.5)
     assert row["precip"] == pytest.approx(1.0)  # 0.1 mm/h x 10 h
+    h.loc[idx.hour == 0, "wspd"] = 0.0  # a calm hour has no direction: not counted in ne_share
+    assert W.station_features(h, pd.DatetimeIndex(["2024-07-01"])).iloc[0]["ne_share"] == pytest.approx(4 / 9)
     h.loc[idx.hour < 6, "wspd"] = np.nan  # only 4 window hours left: not observed
     assert np.isnan(W.station_features(h, pd.DatetimeIndex(["2024-07-01"])).iloc[0]["wind_mean"])
 
@@ -182,6 +184,17 @@ def test_daily_only_has_no_direction_features(base_mirror):
     df, _ = _load(base_mirror, hourly=False)
     assert "wind_u" not in df and "ne_share" not in df and "wind_mean" in df
     assert df.attrs["launch_window"] == "daily records"
+    assert (df["weather_filled"] == 0).all()  # daily records are the source here, not a fallback
+    daily = {}
+    for s in EN + FR:
+        d = read_file(daily_path(base_mirror / "weather", s, 2024))
+        daily[s] = d.set_index(pd.to_datetime(d[["year", "month", "day"]])).reindex(df.index)
+
+    def both_coasts(col):
+        return ((daily[EN[0]][col] + daily[EN[1]][col]) / 2 + (daily[FR[0]][col] + daily[FR[1]][col]) / 2) / 2
+
+    np.testing.assert_allclose(df["wind_mean"], both_coasts("wspd"), atol=2e-3)
+    np.testing.assert_allclose(df["precip"], both_coasts("prcp") * 10 / 24, atol=2e-3)  # 24-h totals scaled
 
 
 # --------------------------------------------------------------------------- gaps and outages
