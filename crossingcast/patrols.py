@@ -128,7 +128,8 @@ class ElasticityEstimate:
         return {"elasticity": self.elasticity, "p10": self.ci[0], "p90": self.ci[1], "p2.5": self.ci95[0],
                 "p97.5": self.ci95[1], "p_window": self.p_window, "p_comparison": self.p_comparison,
                 "assumed_drop": self.assumed_drop, "n_window_weeks": len(self.window_weeks),
-                "n_comparison_weeks": len(self.comparison_weeks), "n_boot": self.n_boot}
+                "n_comparison_weeks": len(self.comparison_weeks), "n_boot": self.n_boot,
+                "share_negative_draws": self.share_negative()}
 
     def assumption(self) -> str:
         """One-line statement of the assumption behind patrol scenarios."""
@@ -136,7 +137,11 @@ class ElasticityEstimate:
                 f"fixed; e = {self.elasticity:.2f} (80% bootstrap {self.ci[0]:.2f}..{self.ci[1]:.2f}) estimated "
                 f"from Olympics 2024 weeks (p={self.p_window:.3f}) vs surrounding weeks "
                 f"(p={self.p_comparison:.3f}) ASSUMING patrols fell {self.assumed_drop:.0%} then; weather not "
-                f"controlled; draws clipped at e >= 0 in paths")
+                f"controlled; draws clipped at e >= 0 in paths ({self.share_negative():.0%} of draws < 0 set to 0)")
+
+    def share_negative(self) -> float:
+        """Share of bootstrap draws below 0 (set to 0 in scenario paths: fewer patrols never raise prevention)."""
+        return float(np.mean(np.asarray(self.draws) < 0)) if len(self.draws) else float("nan")
 
 
 def estimate_elasticity(weekly: pd.DataFrame, *, window=OLYMPICS_2024, assumed_drop: float = DEFAULT_ASSUMED_DROP,
