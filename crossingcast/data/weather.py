@@ -715,11 +715,6 @@ def load_weather(start, end, *, data_dir: str | os.PathLike | None = None,
         for v in vars_:
             m = pd.concat({sid: f[v] for sid, f in stack.items()}, axis=1)
             agg[v] = m.max(axis=1) if v == "gust_max" else m.mean(axis=1)
-            if len(members) > 1:
-                for s in members:
-                    lack = m[s.id].isna() & m.notna().any(axis=1)
-                    if lack.any():
-                        filled[lack] = True
         coast_vals[coast] = pd.DataFrame(agg)
         for s in members:
             lack = per_station[s.id][list(vars_)].isna().any(axis=1)
