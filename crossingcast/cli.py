@@ -205,7 +205,9 @@ def _print_table(table, title: str, columns: Optional[list] = None, max_rows: in
                       no_wrap=c in ("model", "scenario"))
     for row in table[cols].head(max_rows).itertuples(index=False):
         rt.add_row(*[_fmt(v) for v in row])
-    console.print(rt)
+    # Not a terminal (logs, CI, pipes): rich would squeeze the table into 80 columns.
+    target = console if console.is_terminal else Console(file=console.file, width=max(console.width, 140))
+    target.print(rt)
     if len(table) > max_rows:
         console.print(f"... {len(table) - max_rows} more rows in the output file")
 
@@ -530,6 +532,7 @@ def demo(out_dir: Path = typer.Option(Path("demo_output"), "--out-dir", help="Di
         # 4. summer outlook (crossingcast.outlook, when present)
         t0 = time.perf_counter()
         outlook = _outlook_module()
+        outlook_years = None
         if outlook is None or not hasattr(outlook, "summer_outlook"):
             line = "outlook: skipped (crossingcast.outlook is not available in this version)"
             summary.append(line)
@@ -537,6 +540,7 @@ def demo(out_dir: Path = typer.Option(Path("demo_output"), "--out-dir", help="Di
             ol = outlook.summer_outlook(history, origin, start, end, model="hurdle", n_paths=n_paths, seed=seed)
             _demo_write(ol.table(), out_dir / "outlook", written)
             _demo_write(ol.weekly, out_dir / "outlook_weekly", written)
+            outlook_years = getattr(ol, "by_weather_year", None)
             tot_o = ol.total
             line = (f"outlook {start.date()}..{end.date()} ({ol.weather}): total mean {tot_o['mean']:,.0f} "
                     f"(80% {tot_o['p10']:,.0f}-{tot_o['p90']:,.0f}); expected surge days (>= "
@@ -577,6 +581,16 @@ def demo(out_dir: Path = typer.Option(Path("demo_output"), "--out-dir", help="Di
             summary.append(f"scenario {row.scenario}: diff {row.diff_mean:+,.0f} (80% {row.diff_p10:+,.0f}.."
                            f"{row.diff_p90:+,.0f}) on a baseline of {row.baseline_mean:,.0f}")
         console.print(f"[{_SIM}] 5/5 {len(sres.table)} scenarios (paired paths)")
+        if outlook_years is not None and len(outlook_years):
+            b = float(sres.table["baseline_mean"].iloc[0])
+            lo_y, hi_y = float(outlook_years["mean"].min()), float(outlook_years["mean"].max())
+            where = "ABOVE" if b > hi_y else ("BELOW" if b < lo_y else "inside")
+            line = (f"note: the scenario baseline uses day-of-year climatology weather ({sres.info.get('weather')}): "
+                    f"total {b:,.0f}; single past weather years give {lo_y:,.0f}..{hi_y:,.0f} (outlook), so the "
+                    f"baseline is {where} that range. The model is nonlinear in weather, so smoothed weather is not "
+                    f"a typical year; read the weather scenarios with that in mind")
+            summary.append(line)
+            console.print(f"[{_SIM}] {line}")
         from crossingcast.scenarios import CONTRACT_COLUMNS
 
         _print_table(sres.table, f"{_SIM} scenarios", list(CONTRACT_COLUMNS))
