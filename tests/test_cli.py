@@ -98,6 +98,15 @@ def test_backtest_tiny(data_dir, tmp_path):
     assert is_png(png)
 
 
+def test_backtest_dask_backend_matches_loky(data_dir, tmp_path):
+    common = ["backtest", "--data-dir", data_dir, "--models", "seasonal_naive,climatology",
+              "--origins", "2024-07-07,2024-07-14", "--horizon", 7, "--n-jobs", 2]
+    ok(run(common + ["--backend", "loky", "--out", tmp_path / "a.csv"]))
+    res = ok(run(common + ["--backend", "dask", "--out", tmp_path / "b.csv"]))
+    assert "dask" in text(res)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
 def test_backtest_season_ahead_uses_the_real_totals(data_dir, counts, tmp_path):
     out, per = tmp_path / "sa.md", tmp_path / "sa.csv"
     ok(run(["backtest", "--data-dir", data_dir, "--models", "climatology", "--summers", "2024",
@@ -186,6 +195,17 @@ def test_scenario_unknown_key_exits_2_naming_it(data_dir, tmp_path, where):
     assert f"'{key}'" in t
     assert "Traceback" not in res.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_scenario_weather_change_on_weather_blind_data_exits_2(data_dir, tmp_path):
+    p = _tmp_spec(tmp_path)
+    spec = yaml.safe_load(p.read_text())
+    spec["scenarios"][0]["changes"] = [{"weather": "calm"}]
+    p.write_text(yaml.safe_dump(spec))
+    res = run(["scenario", p, "--data-dir", data_dir, "--out", tmp_path / "x.csv"])
+    assert res.exit_code == 2
+    t = text(res)
+    assert "error:" in t and "weather-blind" in t and "Traceback" not in res.output
 
 
 def test_scenario_event_unknown_to_the_data_exits_2(data_dir, tmp_path):
