@@ -40,10 +40,37 @@ def _date(value: str, what: str):
 
 
 def _write_table(table, out: Path) -> None:
+    from crossingcast.errors import CrossingcastError
     from crossingcast.report import write_table
 
-    write_table(table, out)
+    try:
+        write_table(table, out)
+    except (CrossingcastError, OSError) as exc:
+        _fail(exc)
     console.print(f"wrote [bold]{out}[/] ({len(table)} rows)")
+
+
+def _check_out(path: Optional[Path], what: str) -> None:
+    """Refuse an unknown table extension before any work is done."""
+    from crossingcast.report import TABLE_FORMATS
+
+    if path is not None and path.suffix.lower() not in TABLE_FORMATS:
+        raise typer.BadParameter(f"{what} {str(path)!r}: unknown table extension {path.suffix!r}; use one of "
+                                 f"{', '.join(sorted(TABLE_FORMATS))}")
+
+
+def _check_plot(path: Optional[Path]) -> None:
+    """Refuse a plot file matplotlib cannot write before any work is done."""
+    if path is None:
+        return
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise typer.BadParameter("--plot needs matplotlib (pip install matplotlib)") from None
+    supported = Figure().canvas.get_supported_filetypes()
+    if path.suffix.lstrip(".").lower() not in supported:
+        raise typer.BadParameter(f"--plot {str(path)!r}: cannot write {path.suffix!r} plots; use one of "
+                                 f"{', '.join('.' + k for k in sorted(supported))}")
 
 
 def load_frame_for(data_dir: Optional[Path], end=None):
@@ -104,11 +131,13 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
     """Fit on data up to ORIGIN and forecast START..END: one row per day (date, mean, p10, p50, p90, ...)."""
     import pandas as pd
 
-    from crossingcast.errors import CrossingcastError
+    from crossingcast.errors import CrossingcastError, DataError
     from crossingcast.frame import future_frame, weather_columns
     from crossingcast.models import BEST_MODEL, make_forecaster
 
     _check_models([model], "--model")
+    _check_out(out, "--out")
+    _check_plot(plot)
     o, s, e = _date(origin, "--origin"), _date(start, "--start"), _date(end, "--end")
     if not o < s <= e:
         raise typer.BadParameter(f"need origin < start <= end, got {o.date()}, {s.date()}, {e.date()}")
@@ -119,7 +148,11 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
         train = frame.loc[:o]
         weather = None
         if weather_file is not None:
-            weather = pd.read_csv(weather_file, parse_dates=["date"], index_col="date")
+            try:
+                weather = pd.read_csv(weather_file, parse_dates=["date"], index_col="date")
+            except (OSError, ValueError) as exc:
+                raise DataError(f"--weather-file {str(weather_file)!r}: cannot read a CSV with a 'date' column "
+                                f"({exc})") from None
         fut = future_frame(train, s, e, weather=weather, weather_mode="forecast file" if weather is not None else None)
         if weather_columns(train) and weather is None:
             console.print("[yellow]no future weather given: using weather climatology (per day-of-year means)[/]")
@@ -224,9 +257,13 @@ def _weather_sentence(label: str) -> str:
 
 
 def _save_plot(fig, path: Path) -> None:
+    from crossingcast.errors import CrossingcastError
     from crossingcast.plots import save_figure
 
-    save_figure(fig, path)
+    try:
+        save_figure(fig, path)
+    except (CrossingcastError, OSError) as exc:
+        _fail(exc)
     console.print(f"wrote [bold]{path}[/] (plot)")
 
 
@@ -261,6 +298,9 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
     from crossingcast.errors import CrossingcastError
 
     names = _check_models(_split(models, "--models"))
+    _check_out(out, "--out")
+    _check_out(per_origin, "--per-origin")
+    _check_plot(plot)
     if weather not in ("oracle", "climatology"):
         raise typer.BadParameter(f"--weather: {weather!r} is not one of oracle, climatology")
     if backend not in ("loky", "dask"):
@@ -285,7 +325,7 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
         if backend == "dask":
             from distributed import Client
 
-            client = Client(processes=False, n_workers=1, threads_per_worker=n_jobs, dashboard_address=None)
+            client = Client(processes=False, n_workers=1, threads_per_worker=n_jobs, dashboard_address=":0")
             console.print(f"dask: local cluster with {n_jobs} thread(s)")
         be = "dask" if backend == "dask" else None
         if season_ahead:
@@ -364,6 +404,9 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
 
     if model is not None:
         _check_models([model], "--model")
+    _check_out(out, "--out")
+    _check_out(daily, "--daily")
+    _check_plot(plot)
     try:
         spec = load_spec(spec_path)
         if n_paths is not None:

@@ -264,6 +264,11 @@ def test_demo_quick_is_labelled_simulated(tmp_path):
     (["backtest", "--models", "seasonal_naive", "--weather", "perfect", "--out", "lb.csv"], "perfect"),
     (["backtest", "--models", "seasonal_naive", "--summers", "1999", "--out", "lb.csv"], "no forecast origins"),
     (["scenario", "does_not_exist.yaml", "--out", "x.csv"], "no such scenario file"),
+    (["forecast", "--origin", "2025-05-31", "--start", "2025-06-01", "--end", "2025-06-02", "--out", "f.xlsx"],
+     "unknown table extension '.xlsx'"),
+    (["backtest", "--models", "seasonal_naive", "--out", "lb.csv", "--plot", "lb.docx"], "cannot write '.docx'"),
+    (["forecast", "--origin", "2025-05-31", "--start", "2025-06-01", "--end", "2025-06-02", "--out", "f.csv",
+      "--weather-file", "missing_weather.csv"], "missing_weather.csv"),
 ])
 def test_errors_exit_2_without_traceback(data_dir, tmp_path, monkeypatch, args, needle):
     monkeypatch.chdir(tmp_path)
