@@ -216,6 +216,22 @@ def estimate_elasticity(weekly: pd.DataFrame, *, window=OLYMPICS_2024, assumed_d
 def baseline_prevention_rate(weekly: pd.DataFrame, origin, weeks: int = 12) -> tuple[float, np.ndarray]:
     """Pooled prevention rate of the ``weeks`` complete weeks up to ``origin``, with its weekly values.
 
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        SB_02 weekly table (:func:`crossingcast.load_weekly`).
+    origin : date-like
+        Forecast origin; weeks ending after it are not used.
+    weeks : int
+        Number of most recent weeks with attempts to pool.
+
+    Returns
+    -------
+    p : float
+        ``sum(prevented) / sum(attempts)`` over those weeks.
+    values : numpy.ndarray
+        ``(weeks, 2)`` array of ``prevented, attempts`` (bootstrapped per path in scenarios).
+
     Raises
     ------
     ScenarioError
@@ -232,8 +248,24 @@ def baseline_prevention_rate(weekly: pd.DataFrame, origin, weeks: int = 12) -> t
 def patrol_multiplier(change: float, p: float, elasticity) -> np.ndarray:
     """Multiplier ``(1 - p') / (1 - p)`` on daily mean arrivals for a patrol change ``change`` (e.g. -0.25).
 
-    ``p`` and ``elasticity`` may be arrays (one per sample path); ``p'`` is
-    clipped to [0, 0.99].
+    Parameters
+    ----------
+    change : float
+        Relative change of patrol intensity, > -1 (``-0.25`` = 25% fewer patrols).
+    p : float or numpy.ndarray
+        Prevention rate before the change (one per sample path if an array).
+    elasticity : float or numpy.ndarray
+        Elasticity ``e`` in ``p' = p (1 + change) ** e``; ``p'`` is clipped to [0, 0.99].
+
+    Returns
+    -------
+    numpy.ndarray
+        The multiplier (broadcast of ``p`` and ``elasticity``).
+
+    Raises
+    ------
+    ScenarioError
+        If ``change`` is not in (-1, 10].
     """
     if not -1 < float(change) <= 10:
         raise ScenarioError(f"patrols: change must be > -1 (e.g. -0.25 for 25% fewer patrols), got {change}")

@@ -242,7 +242,25 @@ class ScenarioSpec:
 
 
 def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
-    """Validate a spec mapping (as read from YAML); errors name ``source``, the key and the value."""
+    """Validate a spec mapping (as read from YAML); errors name ``source``, the key and the value.
+
+    Parameters
+    ----------
+    data : dict
+        Keys ``origin`` (required), ``model``, ``n_paths``, ``seed``, ``baseline``,
+        ``scenarios`` (required), ``description`` (see ``docs/scenarios.md``).
+    source : str
+        Name used in error messages (the file).
+
+    Returns
+    -------
+    ScenarioSpec
+
+    Raises
+    ------
+    ScenarioError
+        Unknown keys, missing keys or bad values.
+    """
     from crossingcast.models import MODEL_NAMES
 
     if not isinstance(data, dict):
@@ -303,7 +321,22 @@ def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
 
 
 def load_spec(path: str | os.PathLike) -> ScenarioSpec:
-    """Read and validate a YAML scenario file (errors name the file, the key and the value)."""
+    """Read and validate a YAML scenario file (errors name the file, the key and the value).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The YAML file.
+
+    Returns
+    -------
+    ScenarioSpec
+
+    Raises
+    ------
+    ScenarioError
+        Missing file, invalid YAML, unknown keys or bad values.
+    """
     import yaml
 
     path = Path(path)
@@ -317,7 +350,19 @@ def load_spec(path: str | os.PathLike) -> ScenarioSpec:
 
 
 def dump_spec(spec: ScenarioSpec, path: str | os.PathLike | None = None) -> str:
-    """YAML text of a spec (written to ``path`` if given); ``load_spec`` reads it back identically."""
+    """YAML text of a spec (written to ``path`` if given); ``load_spec`` reads it back identically.
+
+    Parameters
+    ----------
+    spec : ScenarioSpec
+    path : str or os.PathLike, optional
+        File to write (atomically).
+
+    Returns
+    -------
+    str
+        The YAML text.
+    """
     import yaml
 
     text = yaml.safe_dump(spec.to_dict(), sort_keys=False, allow_unicode=True)
@@ -428,7 +473,20 @@ def _weather_year_for(history: pd.DataFrame, kind: str, index: pd.DatetimeIndex,
 
 
 def available_weather_years(history: pd.DataFrame, index: pd.DatetimeIndex) -> list[int]:
-    """Past years whose weather covers the month/days of ``index`` (for shifted weather years)."""
+    """Past years whose weather covers the month/days of ``index`` (for shifted weather years).
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Frame with weather columns (weather-blind: empty list).
+    index : pandas.DatetimeIndex
+        Target dates.
+
+    Returns
+    -------
+    list of int
+        Years ``y`` such that the dates of ``index`` moved to ``y`` lie inside ``history``.
+    """
     from crossingcast.frame import weather_columns
 
     if not weather_columns(history):
@@ -695,11 +753,11 @@ class ScenarioResult:
     ----------
     table : pandas.DataFrame
         One row per scenario; first columns :data:`CONTRACT_COLUMNS`, then
-        ``baseline_p10, baseline_p90, scenario_p10, scenario_p50, scenario_p90,
+        ``baseline_p10, baseline_p50, baseline_p90, scenario_p10, scenario_p50, scenario_p90,
         diff_p50, ratio_mean, model, origin, weather, n_paths, assumption, notes``.
     daily : pandas.DataFrame
         Per scenario and day: baseline and scenario mean/P10/P50/P90, paired
-        difference mean/P10/P90.
+        difference mean/P10/P50/P90.
     paths : dict
         Scenario name -> (baseline paths, scenario paths) over the scenario period.
     spec : ScenarioSpec
@@ -723,7 +781,7 @@ def _summarise(sc: Scenario, runner: PairedRunner, out: dict, daily: bool = True
     row = {"scenario": sc.name, "start": _iso(sc.start), "end": _iso(sc.end),
            "baseline_mean": b_mean, "scenario_mean": s_mean, "diff_mean": s_mean - b_mean,
            "diff_p10": q(d, 0.1), "diff_p90": q(d, 0.9),
-           "baseline_p10": q(bt, 0.1), "baseline_p90": q(bt, 0.9),
+           "baseline_p10": q(bt, 0.1), "baseline_p50": q(bt, 0.5), "baseline_p90": q(bt, 0.9),
            "scenario_p10": q(st, 0.1), "scenario_p50": q(st, 0.5), "scenario_p90": q(st, 0.9),
            "diff_p50": q(d, 0.5), "ratio_mean": s_mean / b_mean if b_mean > 0 else float("nan"),
            "model": runner.model_name, "origin": _iso(runner.origin), "weather": out["weather"],
@@ -733,11 +791,12 @@ def _summarise(sc: Scenario, runner: PairedRunner, out: dict, daily: bool = True
     dd = sp - bp
     daily = pd.DataFrame({
         "scenario": sc.name, "date": runner.index[sel],
-        "baseline_mean": bm.mean(0), "baseline_p10": np.quantile(bp, 0.1, 0), "baseline_p90": np.quantile(bp, 0.9, 0),
+        "baseline_mean": bm.mean(0), "baseline_p10": np.quantile(bp, 0.1, 0),
+        "baseline_p50": np.quantile(bp, 0.5, 0), "baseline_p90": np.quantile(bp, 0.9, 0),
         "scenario_mean": sm.mean(0), "scenario_p10": np.quantile(sp, 0.1, 0),
         "scenario_p50": np.quantile(sp, 0.5, 0), "scenario_p90": np.quantile(sp, 0.9, 0),
         "diff_mean": sm.mean(0) - bm.mean(0), "diff_p10": np.quantile(dd, 0.1, 0),
-        "diff_p90": np.quantile(dd, 0.9, 0)})
+        "diff_p50": np.quantile(dd, 0.5, 0), "diff_p90": np.quantile(dd, 0.9, 0)})
     return row, daily
 
 
