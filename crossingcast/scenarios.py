@@ -701,6 +701,9 @@ class PairedRunner:
         else:
             if ev_weather:
                 mean = self.model.predict(fut).mean.to_numpy()
+                if np.array_equal(mean, self.base_mean_1d):
+                    notes = notes + [f"the {self.model_name} model's mean does not respond to these event/weather "
+                                     f"changes (it does not use those features): no effect"]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.where(self.base_mean_1d > 0, mean / self.base_mean_1d, 1.0)
                 paths = self.base_paths * ratio[None, :]

@@ -297,3 +297,20 @@ def test_event_effect_errors(frame):
 def test_spec_from_dict_rejects_patrols_in_baseline():
     with pytest.raises(ScenarioError, match="baseline"):
         spec_from_dict(_spec(baseline={"changes": [{"patrols": -0.1}]}))
+
+
+def test_non_hurdle_model_paired_by_mean_transport(frame, weekly):
+    spec = _spec(model="seasonal_naive",
+                 scenarios=[{"name": "same", "start": "2026-07-01", "end": "2026-09-30"},
+                            {"name": "e1", "start": "2026-07-01", "end": "2026-09-30",
+                             "changes": [{"patrols": -0.25, "elasticity": 1.0}]},
+                            {"name": "pilot_off", "start": "2026-07-01", "end": "2026-09-30",
+                             "changes": [{"event": "uk_france_returns_pilot_2025", "intensity": 0}]}]})
+    res = run_scenarios(frame, spec, weekly=weekly)
+    t = res.table.set_index("scenario")
+    assert t.loc["same", "diff_mean"] == 0.0 and t.loc["same", "diff_p90"] == 0.0
+    assert t.loc["e1", "diff_p10"] > 0  # every path moves up: paired by construction
+    b, s = res.paths["e1"]
+    assert (s >= b).all()
+    # seasonal naive ignores event flags: no effect, and the output says so
+    assert t.loc["pilot_off", "diff_mean"] == 0.0 and "does not respond" in t.loc["pilot_off", "notes"]
