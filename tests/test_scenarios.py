@@ -305,7 +305,7 @@ def test_non_hurdle_model_paired_by_mean_transport(frame, weekly):
                             {"name": "e1", "start": "2026-07-01", "end": "2026-09-30",
                              "changes": [{"patrols": -0.25, "elasticity": 1.0}]},
                             {"name": "pilot_off", "start": "2026-07-01", "end": "2026-09-30",
-                             "changes": [{"event": "uk_france_returns_pilot_2025", "intensity": 0}]}]})
+                             "changes": [{"event": "uk_france_returns_pilot_2025", "intensity": 0}]}])
     res = run_scenarios(frame, spec, weekly=weekly)
     t = res.table.set_index("scenario")
     assert t.loc["same", "diff_mean"] == 0.0 and t.loc["same", "diff_p90"] == 0.0
