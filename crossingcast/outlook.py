@@ -169,10 +169,19 @@ def _fit_model(history: pd.DataFrame, model, n_paths: int, seed: int, model_para
     return model
 
 
-def _set_paths(model, n_paths: int, seed: int) -> None:
+def _set_paths(model, n_paths: int, seed: int) -> dict:
+    """Set the model's ``n_paths``/``random_state``; return the previous values (to restore)."""
+    old = {}
     for k, v in (("n_paths", int(n_paths)), ("random_state", int(seed))):
         if hasattr(model, k):
+            old[k] = getattr(model, k)
             setattr(model, k, v)
+    return old
+
+
+def _restore(model, old: dict) -> None:
+    for k, v in old.items():
+        setattr(model, k, v)
 
 
 def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", weather_years=None,
@@ -266,12 +275,16 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
             raise ScenarioError(f"summer_outlook: no complete past weather year covers "
                                 f"{findex[0].date()}..{findex[-1].date()} (the frame's weather starts "
                                 f"{history.index[0].date()})")
-        for k, y in enumerate(years):
-            wdf = shift_weather_year(history, y, findex)
-            fut = future_frame(history, fstart, end, weather=wdf, weather_mode=f"weather year {y}")
-            _set_paths(fitted, n_paths, seed + k)
-            fc = fitted.predict(fut)
-            runs.append((y, fc.mean.to_numpy()[sel], fc.paths[:, sel]))
+        saved = _set_paths(fitted, n_paths, seed)
+        try:
+            for k, y in enumerate(years):
+                wdf = shift_weather_year(history, y, findex)
+                fut = future_frame(history, fstart, end, weather=wdf, weather_mode=f"weather year {y}")
+                _set_paths(fitted, n_paths, seed + k)
+                fc = fitted.predict(fut)
+                runs.append((y, fc.mean.to_numpy()[sel], fc.paths[:, sel]))
+        finally:
+            _restore(fitted, saved)
         weather = f"weather-year ensemble ({len(years)} years: {years[0]}..{years[-1]})"
         notes.append(f"weather: {len(years)} past weather years ({', '.join(map(str, years))}) shifted onto the "
                      f"dates, {n_paths} paths each, pooled with equal weight; intervals hold weather-year and "
@@ -284,8 +297,11 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
                                 f"weather-blind (no weather columns: no weather mirror in the data directory)")
         years = []
         fut = future_frame(history, fstart, end)
-        _set_paths(fitted, n_paths, seed)
-        fc = fitted.predict(fut)
+        saved = _set_paths(fitted, n_paths, seed)
+        try:
+            fc = fitted.predict(fut)
+        finally:
+            _restore(fitted, saved)
         runs.append((None, fc.mean.to_numpy()[sel], fc.paths[:, sel]))
         weather = "weather-blind"
         notes.append("weather-blind: no weather ensemble; the frame has no weather columns (no weather mirror "
@@ -423,9 +439,12 @@ def short_range(frame: pd.DataFrame, weather_forecast: pd.DataFrame, *, origin=N
     history = frame.loc[:origin]
     history.attrs = dict(frame.attrs)
     fitted = _fit_model(history, model, n_paths, seed, None)
-    _set_paths(fitted, n_paths, seed)
     fut = future_frame(history, start, wf.index[-1], weather=wf, weather_mode="forecast")
-    fc = fitted.predict(fut)
+    saved = _set_paths(fitted, n_paths, seed)
+    try:
+        fc = fitted.predict(fut)
+    finally:
+        _restore(fitted, saved)
     fc.info = dict(fc.info)
     fc.info["weather"] = "forecast"
     fc.info["note"] = ("daily forecast given the supplied weather forecast; its intervals hold the model's "

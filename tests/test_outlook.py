@@ -200,3 +200,14 @@ def test_short_range_validation(sim, frame):
     real_wf = pd.DataFrame({"wind_mean": [10.0]}, index=pd.DatetimeIndex(["2026-05-01"]))
     with pytest.raises(ScenarioError, match="weather-blind"):
         short_range(frame, real_wf)
+
+
+def test_fitted_model_is_reused_and_left_unchanged(sim, sim_outlook):
+    hist = sim.loc[:"2025-04-30"]
+    hist.attrs = dict(sim.attrs)
+    model = make_forecaster("hurdle", n_paths=77, random_state=5, **HURDLE).fit(hist)
+    r = summer_outlook(sim, *PERIOD, model=model, n_paths=300, seed=0)
+    assert (model.n_paths, model.random_state) == (77, 5)
+    pd.testing.assert_frame_equal(r.daily, sim_outlook.daily)  # same fit, same seed: same outlook
+    with pytest.raises(ScenarioError, match="not at the origin 2025-05-31"):
+        summer_outlook(sim, "2025-05-31", "2025-06-01", "2025-09-30", model=model)
