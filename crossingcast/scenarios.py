@@ -13,6 +13,9 @@ forecast origin) and a list of *changes*:
   the SB_02 prevention rate with the estimated elasticity
   (:mod:`crossingcast.patrols`; ``assumed_drop`` changes the assumption behind
   the estimate) or with an assumed one (``elasticity: 1.0``);
+* **prevention_rate** -- set the SB_02 prevention rate directly
+  (``{prevention_rate: 0.2, start: ..., end: ...}``): arrivals are multiplied
+  by ``(1 - p') / (1 - p)`` with attempts fixed, no elasticity needed;
 * **weather** -- ``{weather: calm | windy | climatology | year:2022}``: the
   calmest / windiest past year for the forecast period, the day-of-year
   climatology, or a given past year shifted onto the dates.  Only for frames
@@ -78,7 +81,9 @@ _CHANGE_KEYS = {
     "event": {"event", "intensity", "start", "end", "like"},
     "patrols": {"patrols", "start", "end", "assumed_drop", "elasticity"},
     "weather": {"weather"},
+    "prevention_rate": {"prevention_rate", "start", "end"},
 }
+_PREVENTION_KINDS = ("patrols", "prevention_rate")
 _WEATHER_RE = re.compile(r"^(calm|windy|climatology|year:\d{4})$")
 _DAY = pd.Timedelta(days=1)
 
@@ -103,7 +108,7 @@ def _iso(ts) -> str:
 def _change_kind(change: dict, where: str) -> str:
     kinds = [k for k in _CHANGE_KEYS if k in change]
     if len(kinds) != 1:
-        raise ScenarioError(f"{where}: a change needs exactly one of 'event', 'patrols', 'weather' "
+        raise ScenarioError(f"{where}: a change needs exactly one of 'event', 'patrols', 'prevention_rate', 'weather' "
                             f"(got keys {sorted(change)})")
     return kinds[0]
 
@@ -174,6 +179,18 @@ def _normalise_change(change: Any, where: str) -> dict:
                 raise ScenarioError(f"{where}: key 'assumed_drop': give either 'elasticity' (assumed) or "
                                     f"'assumed_drop' (elasticity estimated from the Olympics), not both")
             out["elasticity"] = e
+    elif kind == "prevention_rate":
+        v = change["prevention_rate"]
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{where}: key 'prevention_rate': {v!r} is not a number (e.g. 0.2)") from None
+        if not 0 <= v < 1:
+            raise ScenarioError(f"{where}: key 'prevention_rate': {v!r} must be in [0, 1)")
+        out["prevention_rate"] = v
+        for k in ("start", "end"):
+            if k in change:
+                out[k] = _iso(_date(change[k], f"{where}: key {k!r}"))
     else:
         w = change["weather"]
         if not isinstance(w, str) or not _WEATHER_RE.match(w.strip()):
@@ -312,8 +329,11 @@ def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
                             f"allowed: {sorted(_BASELINE_KEYS)}")
     bchanges = [_normalise_change(c, f"{source}: baseline: changes[{i}]")
                 for i, c in enumerate(base.get("changes") or [])]
-    if any("patrols" in c for c in bchanges):
-        raise ScenarioError(f"{source}: baseline: key 'patrols': patrol changes belong in scenarios, not the baseline")
+    for c in bchanges:
+        for k in _PREVENTION_KINDS:
+            if k in c:
+                raise ScenarioError(f"{source}: baseline: key {k!r}: patrol / prevention-rate changes belong in "
+                                    f"scenarios, not the baseline")
     return ScenarioSpec(origin=data["origin"], scenarios=scenarios, model=model,
                         n_paths=int(data.get("n_paths", 1000)), seed=int(data.get("seed", 0)),
                         baseline=bchanges, baseline_name=str(base.get("name", "baseline")),
@@ -656,25 +676,30 @@ class PairedRunner:
         return {"mu": pi * (1.0 + mm), "pi": pi}
 
     # ------------------------------------------------------------ patrols
-    def _patrol_draws(self, origin, assumed_drop):
+    def _prevention_draws(self, key: str):
+        """Prevention rate at the origin: point value and one bootstrap draw per path (same for every scenario)."""
         from crossingcast import patrols as pt
 
         if self.weekly is None:
-            raise ScenarioError(f"{self.source}: key 'patrols': patrol changes need the SB_02 weekly table "
-                                f"(crossingcast.load_weekly(data_dir)), which was not given")
+            raise ScenarioError(f"{self.source}: key {key!r}: patrol / prevention-rate changes need the SB_02 weekly "
+                                f"table (crossingcast.load_weekly(data_dir)), which was not given")
+        if self._prev is None:
+            p_hat, weeks = pt.baseline_prevention_rate(self.weekly, self.origin)
+            rng = np.random.default_rng(np.random.SeedSequence([self.seed, 31]))
+            wb = weeks[rng.integers(0, len(weeks), size=(self.n_paths, len(weeks)))]
+            self._prev = (p_hat, wb[..., 0].sum(1) / wb[..., 1].sum(1))
+        return self._prev
+
+    def _elasticity_draws(self, assumed_drop):
+        """Estimated elasticity (cached per assumed drop) and one draw per path, clipped at 0."""
+        from crossingcast import patrols as pt
+
         key = float(assumed_drop)
         if key not in self._elasticity:
             self._elasticity[key] = pt.estimate_elasticity(self.weekly, assumed_drop=key, seed=self.seed)
         est = self._elasticity[key]
-        if self._prev is None:
-            self._prev = pt.baseline_prevention_rate(self.weekly, origin)
-        p_hat, weeks = self._prev
-        rng = np.random.default_rng(np.random.SeedSequence([self.seed, 31]))
-        idx = rng.integers(0, len(weeks), size=(self.n_paths, len(weeks)))
-        wb = weeks[idx]
-        p = wb[..., 0].sum(1) / wb[..., 1].sum(1)
-        e = np.clip(est.draws[rng.integers(0, len(est.draws), size=self.n_paths)], 0.0, None)
-        return p, e, est, p_hat
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, 37]))
+        return est, np.clip(est.draws[rng.integers(0, len(est.draws), size=self.n_paths)], 0.0, None)
 
     # ------------------------------------------------------------ run
     def run(self, scenario: Scenario) -> dict:
@@ -689,7 +714,7 @@ class PairedRunner:
         from crossingcast import patrols as pt
 
         where = f"{self.source}: scenario {scenario.name!r}"
-        ev_weather = [c for c in scenario.changes if "patrols" not in c]
+        ev_weather = [c for c in scenario.changes if not any(k in c for k in _PREVENTION_KINDS)]
         fut, label, notes = self._apply_future(self.base_future, ev_weather, where)
         if self.is_hurdle:
             if ev_weather:
@@ -710,22 +735,34 @@ class PairedRunner:
                 mu = np.broadcast_to(mean, paths.shape)
             else:
                 paths, mu = self.base_paths, self.base_mu
-        assumption = ""
-        for i, ch in enumerate(c for c in scenario.changes if "patrols" in c):
+        assumptions = []
+        for ch in (c for c in scenario.changes if any(k in c for k in _PREVENTION_KINDS)):
+            kind = "patrols" if "patrols" in ch else "prevention_rate"
             lo = pd.Timestamp(ch.get("start", scenario.start))
             hi = pd.Timestamp(ch.get("end", self.end))
-            p, e, est, p_hat = self._patrol_draws(self.origin, ch.get("assumed_drop", pt.DEFAULT_ASSUMED_DROP))
-            if "elasticity" in ch:
-                e = np.full(self.n_paths, float(ch["elasticity"]))
-            mult = pt.patrol_multiplier(ch["patrols"], p, e)  # (n_paths,)
+            p_hat, p = self._prevention_draws(kind)
+            base = f"prevention rate at origin p={p_hat:.3f} (last 12 SB_02 weeks, bootstrapped per path)"
+            if kind == "patrols":
+                if "elasticity" in ch:
+                    e = np.full(self.n_paths, float(ch["elasticity"]))
+                    how = (f"elasticity e = {ch['elasticity']:g} ASSUMED (given in the spec, not estimated): "
+                           f"p' = p*(1+x)^e, arrivals x (1-p')/(1-p), attempts fixed")
+                else:
+                    est, e = self._elasticity_draws(ch.get("assumed_drop", pt.DEFAULT_ASSUMED_DROP))
+                    how = est.assumption()
+                mult = pt.patrol_multiplier(ch["patrols"], p, e)  # (n_paths,)
+                text = f"patrols {ch['patrols']:+.0%} from {lo.date()} to {hi.date()}; {base}; {how}"
+            else:
+                v = float(ch["prevention_rate"])
+                mult = (1.0 - v) / (1.0 - p)
+                text = (f"prevention rate set to {v:.3f} from {lo.date()} to {hi.date()}; {base}; arrivals x "
+                        f"(1-p')/(1-p) with attempts fixed (no deterrence or displacement modelled)")
             on = ((self.index >= lo) & (self.index <= hi)).astype(float)
             fac = 1.0 + (mult[:, None] - 1.0) * on[None, :]
             paths = paths * fac
             mu = mu * fac
-            how = (f"elasticity e = {ch['elasticity']:g} ASSUMED (given in the spec, not estimated): p' = p*(1+x)^e, "
-                   f"arrivals x (1-p')/(1-p), attempts fixed" if "elasticity" in ch else est.assumption())
-            assumption = (f"patrols {ch['patrols']:+.0%} from {lo.date()} to {hi.date()}; prevention rate at origin "
-                          f"p={p_hat:.3f} (last 12 SB_02 weeks, bootstrapped per path); " + how)
+            assumptions.append(text)
+        assumption = " | ".join(assumptions)
         return {"paths": paths, "mu": mu, "notes": notes, "weather": label or self.base_weather_label,
                 "assumption": assumption}
 
@@ -826,7 +863,7 @@ def _check_spec_against(frame: pd.DataFrame, spec: ScenarioSpec) -> None:
                     key = "like" if "like" in ch else "event"
                     raise ScenarioError(f"{w}: key {key!r}: unknown event {target!r}; known events: {sorted(known)}"
                                         + ("" if "like" in ch else " (a new event needs 'like: <known event>')"))
-            if "patrols" in ch:
+            if any(k in ch for k in _PREVENTION_KINDS):
                 for k in ("start", "end"):
                     if k in ch and not sc.start <= pd.Timestamp(ch[k]) <= sc.end:
                         raise ScenarioError(f"{w}: key {k!r}: {ch[k]} is outside the scenario period "

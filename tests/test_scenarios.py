@@ -314,3 +314,26 @@ def test_non_hurdle_model_paired_by_mean_transport(frame, weekly):
     assert (s >= b).all()
     # seasonal naive ignores event flags: no effect, and the output says so
     assert t.loc["pilot_off", "diff_mean"] == 0.0 and "does not respond" in t.loc["pilot_off", "notes"]
+
+
+def test_prevention_rate_change(frame, weekly, tmp_path):
+    spec = _spec(scenarios=[{"name": "no_prevention", "start": "2026-07-01", "end": "2026-09-30",
+                             "changes": [{"prevention_rate": 0.0, "start": "2026-07-01", "end": "2026-07-31"}]},
+                            {"name": "two_changes", "start": "2026-07-01", "end": "2026-09-30",
+                             "changes": [{"prevention_rate": 0.5, "end": "2026-07-31"},
+                                         {"patrols": -0.25, "start": "2026-08-01", "elasticity": 1.0}]}])
+    res = run_scenarios(frame, spec, weekly=weekly)
+    t = res.table.set_index("scenario")
+    assert t.loc["no_prevention", "diff_p10"] > 0  # p' = 0 < p: more arrivals on every path
+    d = res.daily[res.daily["scenario"] == "no_prevention"].set_index("date")
+    assert (d.loc["2026-08-01":, "diff_mean"] == 0).all() and (d.loc[:"2026-07-31", "diff_mean"] > 0).all()
+    a = t.loc["two_changes", "assumption"]
+    assert "prevention rate set to 0.500" in a and "patrols -25%" in a and " | " in a
+    d2 = res.daily[res.daily["scenario"] == "two_changes"].set_index("date")
+    assert (d2.loc[:"2026-07-31", "diff_mean"] < 0).all() and (d2.loc["2026-08-01":, "diff_mean"] > 0).all()
+    bad = _write(tmp_path, GOOD.replace("{patrols: -0.25}", "{prevention_rate: 1.5}"))
+    with pytest.raises(ScenarioError) as exc:
+        load_spec(bad)
+    assert str(bad) in str(exc.value) and "'prevention_rate'" in str(exc.value) and "1.5" in str(exc.value)
+    with pytest.raises(ScenarioError, match="baseline: key 'prevention_rate'"):
+        spec_from_dict(_spec(baseline={"changes": [{"prevention_rate": 0.1}]}))
