@@ -330,7 +330,12 @@ class BacktestResult:
         Columns: ``mae``, ``rmse`` (daily), ``mase`` (mean over origins; scale:
         in-sample weekly-naive MAE over the 365 days to each origin), ``crps``
         (mean daily, from paths), ``pinball`` (mean over P10/P50/P90),
-        ``coverage80`` (daily share inside P10-P90), ``wk_rmse`` (RMSE of
+        ``coverage80`` (daily share inside the closed interval P10-P90),
+        ``below_p10`` / ``above_p90`` (daily shares strictly below P10 /
+        above P90: each should be about 0.10 or less; on days with
+        ``P(0) >= 0.1`` the P10 is 0, nothing can fall below it, and a
+        calibrated forecast covers about 90 %, so ``coverage80`` above 0.8 is
+        expected on zero-inflated counts), ``wk_rmse`` (RMSE of
         complete W-SUN week totals), ``wk_coverage80`` (weekly totals inside
         their path interval), ``season_total_error`` (mean over summers of the
         signed error of :meth:`season_totals`), ``season_total_mape``,
@@ -354,6 +359,8 @@ class BacktestResult:
                 "crps": float(f["crps"].mean()),
                 "pinball": float(pin),
                 "coverage80": M.interval_coverage(y, f["p10"].to_numpy(), f["p90"].to_numpy()),
+                "below_p10": float(np.mean(y < f["p10"].to_numpy())) if len(y) else float("nan"),
+                "above_p90": float(np.mean(y > f["p90"].to_numpy())) if len(y) else float("nan"),
                 "wk_rmse": M.rmse(wk["actual"].to_numpy(), wk["mean"].to_numpy()) if len(wk) else float("nan"),
                 "wk_coverage80": (M.interval_coverage(wk["actual"].to_numpy(), wk["p10"].to_numpy(),
                                                       wk["p90"].to_numpy()) if len(wk) else float("nan")),
