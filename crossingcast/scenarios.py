@@ -248,6 +248,14 @@ class ScenarioSpec:
     def __post_init__(self) -> None:
         self.origin = _date(self.origin, f"{self.source}: key 'origin'")
 
+    def needs_weekly(self) -> bool:
+        """True if some change acts through the SB_02 prevention rate (``patrols`` or ``prevention_rate``).
+
+        Such specs need ``weekly=crossingcast.load_weekly(data_dir)`` in :func:`run_scenarios`.
+        """
+        changes = list(self.baseline) + [c for sc in self.scenarios for c in sc.changes]
+        return any(k in c for c in changes for k in _PREVENTION_KINDS)
+
     def to_dict(self) -> dict:
         out = {"origin": _iso(self.origin), "model": self.model, "n_paths": int(self.n_paths), "seed": int(self.seed)}
         if self.description:

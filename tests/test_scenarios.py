@@ -70,6 +70,10 @@ def test_load_spec_good_and_roundtrip(tmp_path):
     assert spec.scenarios[0].changes == [{"patrols": -0.25}]
     again = load_spec(_write(tmp_path, dump_spec(spec), "again.yaml"))
     assert again.to_dict() == spec.to_dict()
+    assert spec.needs_weekly()
+    assert load_spec(_write(tmp_path, GOOD.replace("{patrols: -0.25}", "{prevention_rate: 0.1}"), "p.yaml")).needs_weekly()
+    assert not load_spec(_write(tmp_path, GOOD.replace("{patrols: -0.25}", "{event: x, intensity: 0}"),
+                                "e.yaml")).needs_weekly()
 
 
 def test_unknown_top_level_key_names_file_key_value(tmp_path):
