@@ -176,10 +176,12 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
         simulated = bool(frame.attrs.get("simulated", False))
         actual = frame[TARGET].loc[s:e] if e >= frame.index[0] else None
         src = "SIMULATED data" if simulated else "real Home Office data"
+        wlabel = table["weather"].iloc[0]
+        wlabel = "weather-blind" if wlabel == "none" else f"weather: {wlabel}"
         try:
             fig = fan_chart(fc, actual=actual if actual is not None and len(actual) else None,
                             history=train[TARGET].iloc[-61:],
-                            title=f"{name}, fitted to {o.date()} ({src}; weather: {table['weather'].iloc[0]})",
+                            title=f"{name}, fitted to {o.date()} ({src}; {wlabel})",
                             simulated=simulated)
             _save_plot(fig, plot)
         except CrossingcastError as exc:

@@ -83,9 +83,13 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
         and median.  The subtitle gives the period total (sum of the daily
         means) and, when ``actual`` covers every day, the observed total.
     """
+    total_interval = None
     if hasattr(forecast, "to_frame") and hasattr(forecast, "mean") and not isinstance(forecast, pd.DataFrame):
         table = forecast.to_frame()
         model = getattr(forecast, "model", "")
+        if getattr(forecast, "paths", None) is not None:
+            tot = forecast.total()
+            total_interval = (float(tot["p10"]), float(tot["p90"]))
     elif isinstance(forecast, pd.DataFrame):
         table = forecast.reset_index() if "date" not in forecast.columns else forecast.copy()
         model = str(table["model"].iloc[0]) if "model" in table.columns and len(table) else ""
@@ -112,6 +116,8 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
     if 0.5 in q:
         ax.plot(dates, table[q[0.5]].to_numpy(float), color="navy", lw=0.9, ls="--", label="median")
     sub = f"total (sum of daily means) {table['mean'].sum():,.0f}"
+    if total_interval is not None:
+        sub += f" (80% {total_interval[0]:,.0f}-{total_interval[1]:,.0f} from paths)"
     if actual is not None:
         a = pd.Series(actual).astype(float).reindex(dates)
         ok = a.notna().to_numpy()
