@@ -382,9 +382,13 @@ def _season_ahead_board(detail):
 
 # --------------------------------------------------------------------------- scenario
 
-def _needs_patrols(spec) -> bool:
-    return any("patrols" in c for c in spec.baseline) or any("patrols" in c for sc in spec.scenarios
-                                                                for c in sc.changes)
+def _needs_weekly(spec) -> bool:
+    """Does a change act through the SB_02 prevention rate (patrols, prevention_rate)?"""
+    if hasattr(spec, "needs_weekly"):
+        return bool(spec.needs_weekly())
+    kinds = ("patrols", "prevention_rate")
+    changes = list(spec.baseline) + [c for sc in spec.scenarios for c in sc.changes]
+    return any(k in c for c in changes for k in kinds)
 
 
 @app.command()
@@ -419,9 +423,10 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
             spec.model = model
         frame = load_frame_for(data_dir)
         weekly = None
-        if _needs_patrols(spec):
+        if _needs_weekly(spec):
             weekly = cc.load_weekly(_resolve_root(data_dir))
-            console.print(f"SB_02 weekly preventions loaded ({len(weekly)} weeks) for the patrol changes")
+            console.print(f"SB_02 weekly preventions loaded ({len(weekly)} weeks) for the prevention-rate/patrol "
+                          f"changes")
         if spec.description:
             console.print(spec.description.strip(), style="bold", markup=False)
         with console.status(f"fitting {spec.model} at {spec.origin.date()} and running "

@@ -161,7 +161,7 @@ def test_scenario_contract(data_dir, tmp_path, spec_path):
         assert (d["scenario"] == s["name"]).sum() == n
     out_text = text(res)
     assert "assumptions" in out_text
-    if any("patrols" in c for s in spec["scenarios"] for c in s.get("changes", [])):
+    if any(k in c for s in spec["scenarios"] for c in s.get("changes", []) for k in ("patrols", "prevention_rate")):
         assert "SB_02" in out_text and "elasticity" in out_text.lower()
     assert is_png(png)
 
