@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -214,9 +213,7 @@ def test_reproducible_same_seed(frame, weekly, real_result):
 def test_example_specs_run_on_real_data(name, frame, weekly):
     spec = load_spec(EXAMPLES / name)
     spec.n_paths = 300
-    t0 = time.perf_counter()
     res = run_scenarios(frame, spec, weekly=weekly)
-    assert time.perf_counter() - t0 < 20
     t = res.table
     assert len(t) == len(spec.scenarios) and (t["baseline_mean"] > 0).all()
     assert (t["diff_mean"] >= 0).all()  # every example scenario thins patrols
