@@ -60,6 +60,13 @@ def test_tables_structure_and_folds(frame):
                 "season_total_mape", "weather"]:
         assert col in board.columns
     assert list(board["rank"]) == [1, 2]
+    for _, row in board.iterrows():  # tail shares by hand; they partition the days with coverage80
+        d = f[f["model"] == row["model"]]
+        assert row["above_p90"] == pytest.approx(np.mean(d["actual"] > d["p90"]))
+        assert row["below_p10"] == pytest.approx(np.mean(d["actual"] < d["p10"]))
+        assert row["coverage80"] + row["above_p90"] + row["below_p10"] == pytest.approx(1.0)
+        wk = res.weekly[res.weekly["model"] == row["model"]]
+        assert row["wk_rmse"] == pytest.approx(np.sqrt(np.mean((wk["mean"] - wk["actual"]) ** 2)))
     for table in (f, res.per_origin, res.weekly, board, res.season_totals(), res.timings):
         assert (table["weather"] == "none").all()  # the real series has no weather
 
