@@ -20,7 +20,7 @@ def data_dir() -> Path:
     raw = os.environ.get("CROSSINGCAST_DATA") or (str(DEFAULT_DATA) if DEFAULT_DATA.is_dir() else "")
     if not raw:
         pytest.fail("CROSSINGCAST_DATA is not set and ../shared/data was not found: the real data is required")
-    path = Path(raw)
+    path = Path(raw).resolve()  # absolute: tests may chdir (CI sets a relative path)
     if not (path / "homeoffice").is_dir() or not list((path / "homeoffice").glob("*.ods")):
         pytest.fail(f"real data directory {path} has no homeoffice/*.ods")
     return path
