@@ -76,6 +76,7 @@ from scipy import special, stats
 from scipy.signal import lfilter
 
 from crossingcast import events as _events
+from crossingcast.data.weather import CALM_GUST, CALM_WIND, calm_features  # one calm-day definition
 from crossingcast.errors import CrossingcastError
 from crossingcast.frame import COUNT_COLUMNS, WEATHER_FEATURES, build_frame
 
@@ -192,37 +193,6 @@ def _ar1(eps: np.ndarray, rho: float, sd: float) -> np.ndarray:
     return lfilter([1.0], [1.0, -rho], e)
 
 
-def calm_features(wind_mean, gust_max, *, calm_wind: float = 18.0, calm_gust: float = 35.0) -> pd.DataFrame:
-    """Calm-day features from daily wind and gusts.
-
-    Parameters
-    ----------
-    wind_mean, gust_max : pandas.Series
-        Daily mean wind and maximum gust (km/h), same daily index.
-    calm_wind, calm_gust : float
-        A day is calm if ``wind_mean <= calm_wind`` and ``gust_max <= calm_gust``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``calm`` (0/1), ``calm_spell`` (consecutive calm days ending on the
-        day, 0 on a windy day) and ``days_since_calm`` (0 on a calm day, else
-        days since the last calm day; days since the series start + 1 if there
-        was none).
-    """
-    w = pd.Series(wind_mean)
-    calm = ((w.to_numpy(dtype=float) <= calm_wind)
-            & (pd.Series(gust_max).to_numpy(dtype=float) <= calm_gust)).astype(float)
-    n = len(calm)
-    pos = np.arange(n)
-    # index of the last calm / last windy day up to and including t (-1 if none)
-    last_calm = np.maximum.accumulate(np.where(calm == 1, pos, -1)) if n else np.array([], int)
-    last_windy = np.maximum.accumulate(np.where(calm == 0, pos, -1)) if n else np.array([], int)
-    spell = np.where(calm == 1, pos - last_windy, 0).astype(float)
-    since = np.where(calm == 1, 0, pos - last_calm).astype(float)
-    return pd.DataFrame({"calm": calm, "calm_spell": spell, "days_since_calm": since}, index=w.index)
-
-
 def _weather(index: pd.DatetimeIndex, seed: int, params: Mapping[str, float], calm_wind: float,
              calm_gust: float) -> tuple[pd.DataFrame, np.ndarray]:
     """Weather columns (WEATHER_FEATURES) and the log-wind anomaly for ``index`` (starting at the origin)."""
@@ -326,7 +296,7 @@ def _event_multiplier(calendar: pd.DataFrame, effects: Mapping[str, float],
 def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
                      events: pd.DataFrame | None = None, effects: Mapping[str, float] | None = None,
                      trend=None, level: float = 41500.0,
-                     calm_wind: float = 18.0, calm_gust: float = 35.0,
+                     calm_wind: float = CALM_WIND, calm_gust: float = CALM_GUST,
                      margin_wind: float = 1.2, margin_gust: float = 2.5,
                      drain: float = 0.25, drain_season: float = 0.6,
                      season_amplitude: float = 0.9, season_peak_doy: float = 250.0,
@@ -527,8 +497,8 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
     return frame
 
 
-def simulate_weather(start="2019-01-01", end="2025-12-31", *, seed: int = 0, calm_wind: float = 18.0,
-                     calm_gust: float = 35.0, weather: Mapping[str, float] | None = None) -> pd.DataFrame:
+def simulate_weather(start="2019-01-01", end="2025-12-31", *, seed: int = 0, calm_wind: float = CALM_WIND,
+                     calm_gust: float = CALM_GUST, weather: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Simulated daily weather for ``[start, end]``, the same as in :func:`simulate_channel` with this seed.
 
     Parameters

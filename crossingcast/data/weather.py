@@ -96,7 +96,7 @@ __all__ = [
 LAUNCH_TZ = "Europe/Paris"
 #: Launch window in local hours ``[first, end)``: observations stamped 00:00..09:00.
 LAUNCH_WINDOW = (0, 10)
-#: Calm-day thresholds (km/h), the same as :func:`crossingcast.simulate.calm_features`.
+#: Calm-day thresholds (km/h), also those of the simulated Channel (:mod:`crossingcast.simulate`).
 CALM_WIND = 18.0
 CALM_GUST = 35.0
 #: Hourly gusts more than this below the same hour's mean wind are impossible (km/h; rounding slack).
@@ -174,8 +174,8 @@ def calm_features(wind_mean, gust_max, *, calm_wind: float = CALM_WIND,
                   calm_gust: float = CALM_GUST) -> pd.DataFrame:
     """Calm-day features from daily wind and gusts.
 
-    Same definition as :func:`crossingcast.simulate.calm_features` (kept here
-    because data sources may not import the simulation layer).
+    The one definition of a calm day, also used by the simulated Channel
+    (:mod:`crossingcast.simulate` re-exports it).
 
     Parameters
     ----------

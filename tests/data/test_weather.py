@@ -152,6 +152,7 @@ def test_calm_features_same_as_simulation():
     idx = pd.date_range("2024-01-01", periods=200, freq="D")
     wind = pd.Series(rng.uniform(5, 30, 200), index=idx)
     gust = wind * rng.uniform(1.2, 2.2, 200)
+    assert sim_calm is W.calm_features  # one definition, shared by data and simulation
     pd.testing.assert_frame_equal(W.calm_features(wind, gust), sim_calm(wind, gust))
     c = W.calm_features(pd.Series([20.0, 10, 10, 30, 10]), pd.Series([30.0, 20, 20, 40, 20]))
     assert c["calm"].tolist() == [0, 1, 1, 0, 1]
