@@ -52,27 +52,16 @@ import crossingcast as cc
 from crossingcast.evaluate import BacktestResult, rolling_origin_backtest, season_ahead_backtest, summer_origins
 from crossingcast.evaluate import metrics as M
 from crossingcast.evaluate.leaderboard import combine_leaderboards, format_markdown, write_csv, write_text
-from crossingcast.frame import TARGET, feature_columns
+from crossingcast.frame import TARGET
 from crossingcast.models import make_forecaster
+from crossingcast.models.gbm import default_features
+
+from _common import load_frame  # benchmarks/_common.py (the script's folder is on sys.path)
 
 MODELS = ("seasonal_naive", "climatology", "hurdle", "sarimax", "gbm")
 SKF_NAME = "skforecast_lgbm_default"
 SKF_START = pd.Timestamp("2019-01-01")
 SKF_LAGS = 14
-
-
-def _load_frame() -> pd.DataFrame:
-    data = os.environ.get("CROSSINGCAST_DATA")
-    if not data:
-        sys.exit("set CROSSINGCAST_DATA to the data directory (with homeoffice/*.ods)")
-    frame = cc.build_frame(cc.load_counts(data))
-    frame.index = pd.DatetimeIndex(frame.index, freq="D")
-    return frame
-
-
-def _exog_columns(frame):
-    """crossingcast GBM's default exogenous columns (no dow_k dummies, no trend)."""
-    return [c for c in feature_columns(frame) if not (c.startswith("dow_") and c[4:].isdigit()) and c != "trend"]
 
 
 def _skforecast_forecaster():
@@ -86,7 +75,7 @@ def skforecast_rolling(frame, groups, horizon) -> BacktestResult:
     """The default skforecast LightGBM on the same folds, as a BacktestResult (same leaderboard code)."""
     from skforecast.model_selection import TimeSeriesFold, backtesting_forecaster
 
-    cols = _exog_columns(frame)
+    cols = default_features(frame)
     rows, per_origin, weekly = [], [], []
     t_all = time.perf_counter()
     y_all = frame[TARGET].to_numpy(float)
@@ -136,7 +125,7 @@ def skforecast_rolling(frame, groups, horizon) -> BacktestResult:
 
 def skforecast_season_ahead(frame, years) -> pd.DataFrame:
     """Default skforecast LightGBM fitted to 31 May, recursive forecast of June-September."""
-    cols = _exog_columns(frame)
+    cols = default_features(frame)
     out = []
     for year in years:
         o, s, e = (pd.Timestamp(f"{year}-05-31"), pd.Timestamp(f"{year}-06-01"), pd.Timestamp(f"{year}-09-30"))
@@ -185,7 +174,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="write the leaderboard here (.csv or .md; both are written)")
     args = ap.parse_args(argv)
 
-    frame = _load_frame()
+    frame = load_frame()
     summers = [2025] if args.quick else [int(s) for s in args.summers.split(",") if s.strip()]
     last = "06-30" if args.quick else "09-30"
     n_paths = 200 if args.quick else args.n_paths

@@ -48,25 +48,17 @@ import warnings
 import numpy as np
 import pandas as pd
 
-import crossingcast as cc
 from crossingcast.evaluate import metrics as M
 from crossingcast.evaluate import rolling_origin_backtest, summer_origins
-from crossingcast.frame import TARGET, feature_columns
-from crossingcast.models.gbm import GBMForecaster
+from crossingcast.frame import TARGET
+from crossingcast.models.gbm import GBMForecaster, default_features
 from crossingcast.models.sarimax import SarimaxForecaster
+
+from _common import load_frame  # benchmarks/_common.py (the script's folder is on sys.path)
 
 ORDER, SEASONAL = (1, 0, 1), (1, 0, 1, 7)
 TRAIN_YEARS = 4
 GBM_START = pd.Timestamp("2019-01-01")
-
-
-def _load_frame() -> pd.DataFrame:
-    data = os.environ.get("CROSSINGCAST_DATA")
-    if not data:
-        sys.exit("set CROSSINGCAST_DATA to the data directory (with homeoffice/*.ods)")
-    frame = cc.build_frame(cc.load_counts(data))
-    frame.index = pd.DatetimeIndex(frame.index, freq="D")
-    return frame
 
 
 def _sarimax_exog(frame: pd.DataFrame, first_origin: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
@@ -96,6 +88,18 @@ def _check_folds(pred: pd.DataFrame, origins: list[pd.Timestamp], horizon: int, 
         raise SystemExit(f"{what}: skforecast fold starts {list(firsts)[:3]}... differ from {want[:3]}...")
 
 
+def _timed_skforecast(backtest, forecaster, y, X, cv, origins, horizon, what) -> tuple[float, pd.DataFrame]:
+    """Run one skforecast backtest function on one summer's folds; seconds spent and the checked predictions."""
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, pred = backtest(forecaster, y=y, exog=X, cv=cv, metric="mean_absolute_error", n_jobs=1,
+                           show_progress=False, suppress_warnings=True)
+    secs = time.perf_counter() - t0
+    _check_folds(pred, origins, horizon, what)
+    return secs, pred
+
+
 def skforecast_sarimax(frame, groups, horizon):
     from sklearn.preprocessing import FunctionTransformer
     from skforecast.model_selection import backtesting_stats
@@ -113,20 +117,11 @@ def skforecast_sarimax(frame, groups, horizon):
             estimator=Sarimax(order=ORDER, seasonal_order=SEASONAL, maxiter=50, method="lbfgs",
                               sm_fit_kwargs={"cov_type": "none"}),
             transformer_y=FunctionTransformer(np.sqrt, inverse_func=np.square, validate=False))
-        t0 = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _, pred = backtesting_stats(forecaster, y=y, exog=X, cv=_fold(ors[0], horizon, fixed=True),
-                                        metric="mean_absolute_error", n_jobs=1, show_progress=False,
-                                        suppress_warnings=True)
-        secs += time.perf_counter() - t0
-        _check_folds(pred, ors, horizon, f"SARIMAX {year}")
+        t, pred = _timed_skforecast(backtesting_stats, forecaster, y, X, _fold(ors[0], horizon, fixed=True), ors,
+                                    horizon, f"SARIMAX {year}")
+        secs += t
         preds.append(pred.assign(summer=year))
     return secs, pd.concat(preds)
-
-
-def gbm_exog_columns(frame):
-    return [c for c in feature_columns(frame) if not (c.startswith("dow_") and c[4:].isdigit()) and c != "trend"]
 
 
 def skforecast_gbm(frame, groups, horizon, lags=14):
@@ -134,21 +129,16 @@ def skforecast_gbm(frame, groups, horizon, lags=14):
     from skforecast.model_selection import backtesting_forecaster
     from skforecast.recursive import ForecasterRecursive
 
-    cols = gbm_exog_columns(frame)
+    cols = default_features(frame)
     secs, preds = 0.0, []
     for year, ors in groups.items():
         hi = ors[-1] + pd.Timedelta(days=horizon)
         y = frame.loc[GBM_START:hi, TARGET].astype(float)
         X = frame.loc[GBM_START:hi, cols].astype(float)
         forecaster = ForecasterRecursive(LGBMRegressor(verbose=-1, n_jobs=1, random_state=0), lags=lags)
-        t0 = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _, pred = backtesting_forecaster(forecaster, y=y, exog=X, cv=_fold(ors[0], horizon),
-                                             metric="mean_absolute_error", n_jobs=1, show_progress=False,
-                                             suppress_warnings=True)
-        secs += time.perf_counter() - t0
-        _check_folds(pred, ors, horizon, f"GBM {year}")
+        t, pred = _timed_skforecast(backtesting_forecaster, forecaster, y, X, _fold(ors[0], horizon), ors, horizon,
+                                    f"GBM {year}")
+        secs += t
         preds.append(pred.assign(summer=year))
     return secs, pd.concat(preds)
 
@@ -165,7 +155,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="summer 2025, June origins only")
     ap.add_argument("--models", default="sarimax,gbm", help="which comparisons to run")
     args = ap.parse_args(argv)
-    frame = _load_frame()
+    frame = load_frame()
     summers = [2025] if args.quick else [int(s) for s in args.summers.split(",") if s.strip()]
     last = "06-30" if args.quick else "09-30"
     groups = summer_origins(summers, last=last, end=frame.index[-1] - pd.Timedelta(days=args.horizon))

@@ -58,9 +58,19 @@ from crossingcast.frame import TARGET, feature_columns, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
 from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle
 
-__all__ = ["GBMForecaster", "target_features"]
+__all__ = ["GBMForecaster", "default_features", "target_features"]
 
 _YEAR_LAG = 364  # same weekday last year
+
+
+def default_features(frame: pd.DataFrame) -> list[str]:
+    """The exogenous columns :class:`GBMForecaster` uses by default.
+
+    All exogenous columns of ``frame`` (weather, events, holidays, ``dow``,
+    Fourier terms) except the redundant ``dow_1..dow_6`` dummies (trees split
+    on ``dow``) and ``trend`` (see the ``features`` parameter).
+    """
+    return [c for c in feature_columns(frame) if not (c.startswith("dow_") and c[4:].isdigit()) and c != "trend"]
 
 
 def target_features(y: pd.Series, horizon: int, lags: Iterable[int] = (0, 6),
@@ -418,9 +428,8 @@ class GBMForecaster(BaseForecaster):
         buckets = sorted({int(h) for h in self.horizons})
         if not buckets or buckets[0] < 1:
             raise ModelError(f"GBMForecaster: horizons must be positive integers, got {self.horizons!r}")
-        exog_cols = feature_columns(frame)
         if self.features is None:
-            feats = [c for c in exog_cols if not (c.startswith("dow_") and c[4:].isdigit()) and c != "trend"]
+            feats = default_features(frame)
         else:
             feats = list(self.features)
             missing = [c for c in feats if c not in frame.columns]
