@@ -39,15 +39,21 @@ def _date(value: str, what: str):
         raise typer.BadParameter(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _write_table(table, out: Path) -> None:
+def _write(write, obj, path: Path, what: str) -> None:
+    """``write(obj, path)``; a write error ends the command cleanly (exit code 2), success is reported."""
     from crossingcast.errors import CrossingcastError
-    from crossingcast.report import write_table
 
     try:
-        write_table(table, out)
+        write(obj, path)
     except (CrossingcastError, OSError) as exc:
         _fail(exc)
-    console.print(f"wrote [bold]{out}[/] ({len(table)} rows)")
+    console.print(f"wrote [bold]{path}[/] ({what})")
+
+
+def _write_table(table, out: Path) -> None:
+    from crossingcast.report import write_table
+
+    _write(write_table, table, out, f"{len(table)} rows")
 
 
 def _check_out(path: Optional[Path], what: str) -> None:
@@ -259,14 +265,9 @@ def _weather_sentence(label: str) -> str:
 
 
 def _save_plot(fig, path: Path) -> None:
-    from crossingcast.errors import CrossingcastError
     from crossingcast.plots import save_figure
 
-    try:
-        save_figure(fig, path)
-    except (CrossingcastError, OSError) as exc:
-        _fail(exc)
-    console.print(f"wrote [bold]{path}[/] (plot)")
+    _write(save_figure, fig, path, "plot")
 
 
 # --------------------------------------------------------------------------- backtest
