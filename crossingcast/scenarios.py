@@ -113,14 +113,19 @@ def _change_kind(change: dict, where: str) -> str:
     return kinds[0]
 
 
+def _reject_unknown_keys(mapping: dict, allowed, where: str, context: str = "") -> None:
+    """ScenarioError naming the first unknown key of ``mapping``, its value and the allowed keys."""
+    unknown = sorted(set(mapping) - set(allowed))
+    if unknown:
+        raise ScenarioError(f"{where}: unknown key {unknown[0]!r} (value {mapping[unknown[0]]!r}){context}; "
+                            f"allowed: {sorted(allowed)}")
+
+
 def _normalise_change(change: Any, where: str) -> dict:
     if not isinstance(change, dict):
         raise ScenarioError(f"{where}: a change must be a mapping, got {change!r}")
     kind = _change_kind(change, where)
-    unknown = sorted(set(change) - _CHANGE_KEYS[kind])
-    if unknown:
-        raise ScenarioError(f"{where}: unknown key {unknown[0]!r} (value {change[unknown[0]]!r}) in a "
-                            f"{kind} change; allowed: {sorted(_CHANGE_KEYS[kind])}")
+    _reject_unknown_keys(change, _CHANGE_KEYS[kind], where, f" in a {kind} change")
     out: dict = {}
     if kind == "event":
         name = change["event"]
@@ -290,10 +295,7 @@ def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
 
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario spec must be a mapping with keys {sorted(_SPEC_KEYS)}")
-    unknown = sorted(set(data) - _SPEC_KEYS)
-    if unknown:
-        raise ScenarioError(f"{source}: unknown key {unknown[0]!r} (value {data[unknown[0]]!r}); "
-                            f"allowed: {sorted(_SPEC_KEYS)}")
+    _reject_unknown_keys(data, _SPEC_KEYS, source)
     if "origin" not in data:
         raise ScenarioError(f"{source}: missing key 'origin'")
     model = data.get("model", "hurdle")
@@ -311,10 +313,7 @@ def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
         where = f"{source}: scenarios[{i}]"
         if not isinstance(s, dict):
             raise ScenarioError(f"{where}: must be a mapping, got {s!r}")
-        bad = sorted(set(s) - _SCENARIO_KEYS)
-        if bad:
-            raise ScenarioError(f"{where}: unknown key {bad[0]!r} (value {s[bad[0]]!r}); "
-                                f"allowed: {sorted(_SCENARIO_KEYS)}")
+        _reject_unknown_keys(s, _SCENARIO_KEYS, where)
         for k in ("name", "start", "end"):
             if k not in s:
                 raise ScenarioError(f"{where}: missing key {k!r}")
@@ -331,10 +330,7 @@ def spec_from_dict(data: Any, source: str = "<spec>") -> ScenarioSpec:
     base = data.get("baseline") or {}
     if not isinstance(base, dict):
         raise ScenarioError(f"{source}: key 'baseline': {base!r} must be a mapping with 'name'/'changes'")
-    bad = sorted(set(base) - _BASELINE_KEYS)
-    if bad:
-        raise ScenarioError(f"{source}: baseline: unknown key {bad[0]!r} (value {base[bad[0]]!r}); "
-                            f"allowed: {sorted(_BASELINE_KEYS)}")
+    _reject_unknown_keys(base, _BASELINE_KEYS, f"{source}: baseline")
     bchanges = [_normalise_change(c, f"{source}: baseline: changes[{i}]")
                 for i, c in enumerate(base.get("changes") or [])]
     for c in bchanges:
