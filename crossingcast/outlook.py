@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from crossingcast.errors import ScenarioError
+from crossingcast.models.base import Forecast
 
 __all__ = ["summer_outlook", "short_range", "OutlookResult", "DEFAULT_SURGE_THRESHOLD",
            "OUTLOOK_MAX_HORIZON_DAYS"]
@@ -152,14 +153,13 @@ class OutlookResult:
 
 
 def _fit_model(history: pd.DataFrame, model, n_paths: int, seed: int, model_params: dict | None):
-    from crossingcast.models import BEST_MODEL, make_forecaster
+    from crossingcast.models import make_forecaster
 
-    if isinstance(model, str):
-        name = BEST_MODEL if model == "best" else model
+    if isinstance(model, str):  # make_forecaster resolves "best"
         params = dict(model_params or {})
         params.setdefault("n_paths", int(n_paths))
         params.setdefault("random_state", int(seed))
-        return make_forecaster(name, **params).fit(history)
+        return make_forecaster(model, **params).fit(history)
     if not hasattr(model, "predict"):
         raise ScenarioError(f"outlook: model must be a model name or a fitted forecaster, got {model!r}")
     last = getattr(model, "last_date_", None)
@@ -308,29 +308,23 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
                      "offline), so the outlook is the model's own weather-blind predictive distribution, whose "
                      "spread covers weather only as far as past day-to-day variation taught the model")
 
-    mean = np.mean([r[1] for r in runs], axis=0)
-    paths = np.concatenate([r[2] for r in runs], axis=0)
+    # The pooled distribution as one Forecast: its daily quantiles, totals and weekly sums are the shared ones.
+    pooled = Forecast.from_paths(np.concatenate([r[2] for r in runs], axis=0), index, model=mname,
+                                 mean=np.mean([r[1] for r in runs], axis=0), quantiles=_Q)
+    paths = pooled.paths
     surge = paths >= float(surge_threshold)
-    p_surge = surge.mean(axis=0)
-    dq = np.quantile(paths, _Q, axis=0)
-    daily = pd.DataFrame({"date": index, "mean": mean, "p10": dq[0], "p50": dq[1], "p90": dq[2],
-                          "p_surge": p_surge})
-    totals = paths.sum(axis=1)
-    total = pd.Series(dict(zip(("mean", "p10", "p50", "p90"), (float(mean.sum()), *map(float, _q(totals))))),
-                      name="period_total")
+    p_surge = pooled.exceedance(float(surge_threshold)).to_numpy()
+    daily = pooled.to_frame().drop(columns="model").assign(p_surge=p_surge)
+    total = pooled.total(quantiles=_Q).rename("period_total")
     nsurge = surge.sum(axis=1)
     surge_days = pd.Series(dict(zip(("mean", "p10", "p50", "p90"),
                                     (float(p_surge.sum()), *map(float, _q(nsurge))))), name="surge_days")
-    week_end = index + pd.to_timedelta((6 - index.dayofweek) % 7, unit="D")
-    rows = []
-    for we in pd.DatetimeIndex(week_end).unique():
-        m = week_end == we
-        wt = paths[:, m].sum(axis=1)
-        q = _q(wt)
-        rows.append({"week_end": we, "n_days": int(m.sum()), "mean": float(mean[m].sum()), "p10": float(q[0]),
-                     "p50": float(q[1]), "p90": float(q[2]), "expected_surge_days": float(p_surge[m].sum()),
-                     "p_any_surge": float(surge[:, m].any(axis=1).mean())})
-    weekly = pd.DataFrame(rows).sort_values("week_end").reset_index(drop=True)
+    weekly = pooled.aggregate("W-SUN").rename(columns={"period": "week_end"})
+    weekly = weekly[["week_end", "n_days", "mean", "p10", "p50", "p90"]]
+    day_week = pooled.index.to_period("W-SUN").end_time.normalize()
+    in_week = [day_week == we for we in weekly["week_end"]]
+    weekly["expected_surge_days"] = [float(p_surge[m].sum()) for m in in_week]
+    weekly["p_any_surge"] = [float(surge[:, m].any(axis=1).mean()) for m in in_week]
     byrows = []
     for y, m_, p_ in runs:
         if y is None:

@@ -63,7 +63,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from crossingcast.errors import CrossingcastError, ScenarioError
+from crossingcast.errors import ScenarioError
 
 __all__ = ["Scenario", "ScenarioSpec", "ScenarioResult", "PairedRunner", "load_spec", "dump_spec",
            "spec_from_dict", "run_scenarios", "paired_hurdle_paths", "estimate_event_effect",
@@ -556,7 +556,7 @@ class PairedRunner:
                  baseline_changes=(), weekly: pd.DataFrame | None = None, event_draws: bool = True,
                  source: str = "<spec>", touched_events=()):
         from crossingcast.frame import future_frame, weather_columns
-        from crossingcast.models import BEST_MODEL, make_forecaster
+        from crossingcast.models import make_forecaster
 
         self.history = history
         self.source = source
@@ -564,9 +564,8 @@ class PairedRunner:
         self.origin = history.index[-1]
         self.n_paths, self.seed = int(n_paths), int(seed)
         self.weekly = weekly
-        if isinstance(model, str):
-            name = BEST_MODEL if model == "best" else model
-            self.model = make_forecaster(name, n_paths=self.n_paths, random_state=self.seed).fit(history)
+        if isinstance(model, str):  # make_forecaster resolves "best"
+            self.model = make_forecaster(model, n_paths=self.n_paths, random_state=self.seed).fit(history)
         else:
             self.model = model
         self.model_name = getattr(self.model, "name", type(self.model).__name__)
