@@ -1,0 +1,169 @@
+"""Shared pieces of the command line: the typer app, the console, option checks, table printing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="crossingcast: forecasts of daily small-boat crossings of the English Channel.")
+console = Console(stderr=True)
+
+DataDirOpt = typer.Option(None, "--data-dir", help="Data directory with homeoffice/*.ods "
+                          "(and optionally weather/); default $CROSSINGCAST_DATA.")
+
+
+def fail(exc: Exception) -> None:
+    from rich.text import Text
+
+    console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
+    raise typer.Exit(code=2)
+
+
+def parse_date(value: str, what: str):
+    import pandas as pd
+
+    try:
+        return pd.Timestamp(datetime.strptime(value, "%Y-%m-%d"))
+    except ValueError:
+        raise typer.BadParameter(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def write(write, obj, path: Path, what: str) -> None:
+    """``write(obj, path)``; a write error ends the command cleanly (exit code 2), success is reported."""
+    from crossingcast.errors import CrossingcastError
+
+    try:
+        write(obj, path)
+    except (CrossingcastError, OSError) as exc:
+        fail(exc)
+    console.print(f"wrote [bold]{path}[/] ({what})")
+
+
+def write_table(table, out: Path) -> None:
+    from crossingcast.report import write_table
+
+    write(write_table, table, out, f"{len(table)} rows")
+
+
+def check_out(path: Optional[Path], what: str) -> None:
+    """Refuse an unknown table extension before any work is done."""
+    from crossingcast.report import TABLE_FORMATS
+
+    if path is not None and path.suffix.lower() not in TABLE_FORMATS:
+        raise typer.BadParameter(f"{what} {str(path)!r}: unknown table extension {path.suffix!r}; use one of "
+                                 f"{', '.join(sorted(TABLE_FORMATS))}")
+
+
+def check_plot(path: Optional[Path]) -> None:
+    """Refuse a plot file matplotlib cannot write before any work is done."""
+    if path is None:
+        return
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise typer.BadParameter("--plot needs matplotlib (pip install matplotlib)") from None
+    supported = Figure().canvas.get_supported_filetypes()
+    if path.suffix.lstrip(".").lower() not in supported:
+        raise typer.BadParameter(f"--plot {str(path)!r}: cannot write {path.suffix!r} plots; use one of "
+                                 f"{', '.join('.' + k for k in sorted(supported))}")
+
+
+def load_frame_for(data_dir: Optional[Path], end=None):
+    """Counts (+ weather when the data directory has a mirror covering them) -> frame."""
+    import crossingcast as cc
+    from crossingcast.data.home import resolve_data_dir, weather_dir
+    from crossingcast.errors import CrossingcastError
+
+    root = resolve_data_dir(data_dir)
+    counts = cc.load_counts(root)
+    weather = None
+    if weather_dir(root) is not None:
+        try:
+            weather = cc.load_weather(counts.index[0], counts.index[-1], data_dir=root)
+        except CrossingcastError as exc:
+            console.print(f"[yellow]weather mirror present but not usable ({exc}); continuing without weather[/]")
+    frame = cc.build_frame(counts, weather=weather, end=end)
+    console.print(f"data: {frame.attrs['report']['source']} ({frame.index[0].date()}..{frame.index[-1].date()}); "
+                  f"{frame.attrs['report']['weather']}")
+    return frame
+
+
+def resolve_root(data_dir: Optional[Path]) -> Path:
+    from crossingcast.data.home import resolve_data_dir
+
+    return resolve_data_dir(data_dir)
+
+
+def split(value: str, what: str) -> list[str]:
+    items = [v.strip() for v in str(value).split(",") if v.strip()]
+    if not items:
+        raise typer.BadParameter(f"{what}: empty list")
+    return items
+
+
+def check_models(names: list[str], what: str = "--models") -> list[str]:
+    from crossingcast.models import MODEL_NAMES
+
+    bad = [n for n in names if n not in MODEL_NAMES]
+    if bad:
+        raise typer.BadParameter(f"{what}: unknown model {bad[0]!r}; choose from {', '.join(MODEL_NAMES)}")
+    return names
+
+
+def fmt(value) -> str:
+    import math
+
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
+            return f"{value:,.4g}"
+        return f"{value:,.4g}" if abs(value) < 100 else f"{value:,.0f}"
+    if hasattr(value, "date") and hasattr(value, "hour") and value.hour == 0 and value.minute == 0:
+        return str(value.date())
+    return str(value)
+
+
+def print_table(table, title: str, columns: Optional[list] = None, max_rows: int = 40) -> None:
+    """Print a DataFrame as a rich table (first ``max_rows`` rows) on the console."""
+    from rich.table import Table
+
+    cols = [c for c in (columns or list(table.columns)) if c in table.columns]
+    rt = Table(title=title, title_justify="left", show_lines=False)
+    for c in cols:
+        numeric = table[c].dtype.kind in "iuf"
+        rt.add_column(str(c), justify="right" if numeric else "left", overflow="fold",
+                      no_wrap=c in ("model", "scenario"))
+    for row in table[cols].head(max_rows).itertuples(index=False):
+        rt.add_row(*[fmt(v) for v in row])
+    # Not a terminal (logs, CI, pipes): rich would squeeze the table into 80 columns.
+    target = console if console.is_terminal else Console(file=console.file, width=max(console.width, 140))
+    target.print(rt)
+    if len(table) > max_rows:
+        console.print(f"... {len(table) - max_rows} more rows in the output file")
+
+
+def weather_sentence(label: str) -> str:
+    if label == "none":
+        return ("WEATHER-BLIND: the data directory has no weather mirror, so no model sees weather "
+                "(counts, events and calendar only); --weather has no effect")
+    if label == "oracle":
+        return ("weather: ORACLE - the OBSERVED weather of every forecast day is given to the models as if it "
+                "were a perfect forecast; the scores are an upper bound on what a real weather forecast allows")
+    return ("weather: climatology - forecast days get day-of-year mean weather (what is known at the origin "
+            "without a weather forecast)")
+
+
+def save_plot(fig, path: Path) -> None:
+    from crossingcast.plots import save_figure
+
+    write(save_figure, fig, path, "plot")
+
+

@@ -1,0 +1,95 @@
+"""``crossingcast forecast``: fit up to an origin and forecast a date range, one row per day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from crossingcast.cli._common import (
+    DataDirOpt,
+    app,
+    check_models,
+    check_out,
+    check_plot,
+    console,
+    fail,
+    load_frame_for,
+    parse_date,
+    save_plot,
+    write_table,
+)
+
+
+@app.command()
+def forecast(data_dir: Optional[Path] = DataDirOpt,
+             origin: str = typer.Option(..., help="Forecast origin: fit on data up to this date (YYYY-MM-DD)."),
+             start: str = typer.Option(..., help="First forecast date."),
+             end: str = typer.Option(..., help="Last forecast date."),
+             model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
+             out: Path = typer.Option(Path("forecast.csv"), help="Output table (.csv, .md or .html)."),
+             weather_file: Optional[Path] = typer.Option(None, help="CSV of future weather (date + weather "
+                                                         "feature columns); default: climatology."),
+             n_paths: int = typer.Option(1000, min=10, help="Sample paths."),
+             seed: int = typer.Option(0, help="Random seed."),
+             plot: Optional[Path] = typer.Option(None, help="Fan chart of the forecast (.png), with the "
+                                                 "observed counts where the forecast dates are observed.")) -> None:
+    """Fit on data up to ORIGIN and forecast START..END: one row per day (date, mean, p10, p50, p90, ...)."""
+    import pandas as pd
+
+    from crossingcast.errors import CrossingcastError, DataError
+    from crossingcast.frame import future_frame, weather_columns
+    from crossingcast.models import BEST_MODEL, make_forecaster
+
+    check_models([model], "--model")
+    check_out(out, "--out")
+    check_plot(plot)
+    o, s, e = parse_date(origin, "--origin"), parse_date(start, "--start"), parse_date(end, "--end")
+    if not o < s <= e:
+        raise typer.BadParameter(f"need origin < start <= end, got {o.date()}, {s.date()}, {e.date()}")
+    try:
+        frame = load_frame_for(data_dir)
+        if o > frame.index[-1]:
+            raise typer.BadParameter(f"--origin {o.date()} is after the last observed date {frame.index[-1].date()}")
+        train = frame.loc[:o]
+        weather = None
+        if weather_file is not None:
+            try:
+                weather = pd.read_csv(weather_file, parse_dates=["date"], index_col="date")
+            except (OSError, ValueError) as exc:
+                raise DataError(f"--weather-file {str(weather_file)!r}: cannot read a CSV with a 'date' column "
+                                f"({exc})") from None
+        fut = future_frame(train, s, e, weather=weather, weather_mode="forecast file" if weather is not None else None)
+        if weather_columns(train) and weather is None:
+            console.print("[yellow]no future weather given: using weather climatology (per day-of-year means)[/]")
+        elif not weather_columns(train):
+            console.print("[yellow]no weather data: the model is weather-blind (counts, events and calendar only)[/]")
+        name = BEST_MODEL if model == "best" else model
+        with console.status(f"fitting {name} on {train.index[0].date()}..{train.index[-1].date()}"):
+            fc = make_forecaster(name, n_paths=n_paths, random_state=seed).fit(train).predict(fut)
+    except CrossingcastError as exc:
+        fail(exc)
+    table = fc.to_frame()
+    table["weather"] = fc.info.get("weather", "none")
+    write_table(table, out)
+    tot = fc.total()
+    console.print(f"{name}: total {s.date()}..{e.date()} mean {tot['mean']:,.0f} "
+                  f"(80% interval {tot['p10']:,.0f}–{tot['p90']:,.0f})")
+    if plot is not None:
+        from crossingcast.frame import TARGET
+        from crossingcast.plots import fan_chart
+
+        simulated = bool(frame.attrs.get("simulated", False))
+        actual = frame[TARGET].loc[s:e] if e >= frame.index[0] else None
+        src = "SIMULATED data" if simulated else "real Home Office data"
+        wlabel = table["weather"].iloc[0]
+        wlabel = "weather-blind" if wlabel == "none" else f"weather: {wlabel}"
+        try:
+            fig = fan_chart(fc, actual=actual if actual is not None and len(actual) else None,
+                            history=train[TARGET].iloc[-61:],
+                            title=f"{name}, fitted to {o.date()} ({src}; {wlabel})",
+                            simulated=simulated)
+            save_plot(fig, plot)
+        except CrossingcastError as exc:
+            fail(exc)
