@@ -502,14 +502,15 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
         timings = timings.groupby("model", sort=False).sum().reset_index()
         timings["weather"] = label
     order = {n: i for i, n in enumerate(specs)}
+    ordered = {}
     for name, df in (("forecasts", forecasts), ("per_origin", per_origin), ("weekly", weekly)):
         if len(df):
             keys = ["origin", "date"] if name == "forecasts" else (["origin", "week_end"] if name == "weekly"
                                                                    else ["origin"])
-            df["_o"] = df["model"].map(order)
-            df.sort_values(["_o"] + keys, kind="mergesort", inplace=True)
-            df.drop(columns="_o", inplace=True)
-            df.reset_index(drop=True, inplace=True)
+            df = df.assign(_o=df["model"].map(order)).sort_values(["_o"] + keys, kind="mergesort")
+            df = df.drop(columns="_o").reset_index(drop=True)
+        ordered[name] = df
+    forecasts, per_origin, weekly = ordered["forecasts"], ordered["per_origin"], ordered["weekly"]
     settings = {"summers": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "freq": freq,
                 "first": first, "last": last, "horizon": horizon, "weather": weather, "weather_label": label,
                 "refit": refit, "n_jobs": n_jobs, "backend": backend or "joblib", "random_state": random_state,
