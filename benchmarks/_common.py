@@ -18,3 +18,13 @@ def load_frame() -> pd.DataFrame:
     frame = cc.build_frame(cc.load_counts(data))
     frame.index = pd.DatetimeIndex(frame.index, freq="D")
     return frame
+
+
+def require_skforecast():
+    """Import skforecast or stop with a clear reason (it is in the ``bench`` extra only: skforecast pins pandas<3)."""
+    try:
+        import skforecast
+    except ImportError:
+        sys.exit("SKIPPED: this benchmark compares against skforecast, which is not installed. Install it with "
+                 "pip install -e \".[bench]\" (skforecast requires pandas<3, so use a separate venv).")
+    return skforecast

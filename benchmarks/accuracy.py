@@ -56,7 +56,7 @@ from crossingcast.frame import TARGET
 from crossingcast.models import make_forecaster
 from crossingcast.models.gbm import default_features
 
-from _common import load_frame  # benchmarks/_common.py (the script's folder is on sys.path)
+from _common import load_frame, require_skforecast  # benchmarks/_common.py (the script's folder is on sys.path)
 
 MODELS = ("seasonal_naive", "climatology", "hurdle", "sarimax", "gbm")
 SKF_NAME = "skforecast_lgbm_default"
@@ -186,7 +186,7 @@ def main(argv=None) -> int:
     groups = summer_origins(summers, last=last, end=frame.index[-1] - pd.Timedelta(days=args.horizon - 1))
     origins = [o for v in groups.values() for o in v]
     import lightgbm
-    import skforecast
+    skforecast = require_skforecast()
 
     print(f"accuracy leaderboard: crossingcast {getattr(cc, '__version__', '?')}, skforecast {skforecast.__version__}, "
           f"lightgbm {lightgbm.__version__}; {platform.machine()} {os.cpu_count()} cores, n_jobs={args.n_jobs}")

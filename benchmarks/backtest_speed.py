@@ -54,7 +54,7 @@ from crossingcast.frame import TARGET
 from crossingcast.models.gbm import GBMForecaster, default_features
 from crossingcast.models.sarimax import SarimaxForecaster
 
-from _common import load_frame  # benchmarks/_common.py (the script's folder is on sys.path)
+from _common import load_frame, require_skforecast  # benchmarks/_common.py (the script's folder is on sys.path)
 
 ORDER, SEASONAL = (1, 0, 1), (1, 0, 1, 7)
 TRAIN_YEARS = 4
@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     n_folds = sum(len(v) for v in groups.values())
     todo = [m.strip() for m in args.models.split(",")]
     import lightgbm
-    import skforecast
+    skforecast = require_skforecast()
     import statsmodels
 
     print(f"backtest speed: crossingcast vs skforecast {skforecast.__version__} (statsmodels "

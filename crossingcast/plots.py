@@ -22,7 +22,7 @@ import pandas as pd
 
 from crossingcast.errors import CrossingcastError
 
-__all__ = ["fan_chart", "scenario_bars", "leaderboard_bars", "save_figure", "SIMULATED_TAG"]
+__all__ = ["fan_chart", "scenario_bars", "leaderboard_bars", "surge_bars", "save_figure", "SIMULATED_TAG"]
 
 #: Title prefix of every plot of simulated data.
 SIMULATED_TAG = "SIMULATED"
@@ -57,7 +57,8 @@ def _quantile_cols(table: pd.DataFrame) -> dict[float, str]:
 
 
 def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Series | None = None,
-              title: str | None = None, simulated: bool = False, ylabel: str = "people per day"):
+              title: str | None = None, simulated: bool = False, ylabel: str = "people per day",
+              total_interval: tuple[float, float] | None = None):
     """Fan chart of a daily forecast, with observed values if given.
 
     Parameters
@@ -75,6 +76,9 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
         Label the plot as simulated data.
     ylabel : str
         y-axis label.
+    total_interval : (float, float), optional
+        P10 and P90 of the period total (from sample paths), shown in the
+        subtitle when ``forecast`` is a table (a Forecast supplies its own).
 
     Returns
     -------
@@ -83,7 +87,6 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
         and median.  The subtitle gives the period total (sum of the daily
         means) and, when ``actual`` covers every day, the observed total.
     """
-    total_interval = None
     if hasattr(forecast, "to_frame") and hasattr(forecast, "mean") and not isinstance(forecast, pd.DataFrame):
         table = forecast.to_frame()
         model = getattr(forecast, "model", "")
@@ -224,6 +227,55 @@ def leaderboard_bars(board: pd.DataFrame, metric: str = "wk_rmse", *, title: str
     ax.margins(x=0.15)
     weather = f"\nweather: {b['weather'].iloc[0]}" if "weather" in b.columns else ""
     _title(fig, ax, (title or f"Backtest leaderboard: {metric}") + weather, simulated)
+    return fig
+
+
+def surge_bars(weekly: pd.DataFrame, *, threshold: float | None = None, title: str | None = None,
+               simulated: bool = False):
+    """Expected surge days per week, with the probability of at least one surge day.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        :attr:`crossingcast.outlook.OutlookResult.weekly` (columns ``week_end``,
+        ``expected_surge_days``, ``p_any_surge`` and optionally ``n_days``).
+    threshold : float, optional
+        Surge threshold (arrivals per day), shown in the title.
+    title : str, optional
+    simulated : bool
+        Label the plot as simulated data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars: expected surge days (the sum of the daily surge probabilities);
+        line (right axis): P(at least one surge day in the week).
+    """
+    need = ["week_end", "expected_surge_days", "p_any_surge"]
+    missing = [c for c in need if c not in weekly.columns]
+    if missing:
+        raise CrossingcastError(f"surge_bars: weekly table has no column(s) {missing}")
+    if not len(weekly):
+        raise CrossingcastError("surge_bars: the weekly table is empty")
+    w = weekly.sort_values("week_end", kind="mergesort")
+    x = pd.DatetimeIndex(pd.to_datetime(w["week_end"]))
+    fig = _figure(10, 3.8)
+    ax = fig.add_subplot()
+    ax.bar(x, w["expected_surge_days"].to_numpy(float), width=5, color="tab:orange", alpha=0.8,
+           label="expected surge days")
+    ax.set_ylabel("expected surge days in the week")
+    ax.set_ylim(0, 7)
+    ax2 = ax.twinx()
+    ax2.plot(x, w["p_any_surge"].to_numpy(float), "o-", color="tab:red", ms=3, lw=1,
+             label="P(at least one surge day)")
+    ax2.set_ylim(0, 1.05)
+    ax2.set_ylabel("probability")
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8, frameon=False)
+    thr = f" (surge: >= {threshold:g} arrivals/day)" if threshold is not None else ""
+    _title(fig, ax, (title or "Weekly surge risk, weeks ending Sunday") + thr, simulated)
+    fig.autofmt_xdate()
     return fig
 
 

@@ -203,7 +203,7 @@ def _weather(index: pd.DatetimeIndex, seed: int, params: Mapping[str, float], ca
                                 f"known: {sorted(p)}")
     p.update(params)
     n = len(index)
-    doy = np.asarray(index.dayofyear, dtype=float)
+    doy = np.asarray(index.day_of_year, dtype=float)
     z = _ar1(_rng(seed, "wind").standard_normal(n), p["wind_ar"], p["wind_sd"])
     cycle = p["wind_amplitude"] * np.cos(2 * np.pi * (doy - p["wind_peak_doy"]) / _YEAR)
     wind = p["wind_median"] * np.exp(cycle + z)
@@ -417,17 +417,17 @@ def simulate_channel(start="2019-01-01", end="2025-12-31", *, seed: int = 0,
     inflow = np.empty(n)
     for y in uyears:
         full = pd.date_range(f"{y}-01-01", f"{y}-12-31", freq="D")
-        s_full = np.exp(season_amplitude * np.cos(2 * np.pi * (np.asarray(full.dayofyear, float) - season_peak_doy) / _YEAR))
+        s_full = np.exp(season_amplitude * np.cos(2 * np.pi * (np.asarray(full.day_of_year, float) - season_peak_doy) / _YEAR))
         m = years == y
-        s = np.exp(season_amplitude * np.cos(2 * np.pi * (np.asarray(index[m].dayofyear, float) - season_peak_doy) / _YEAR))
+        s = np.exp(season_amplitude * np.cos(2 * np.pi * (np.asarray(index[m].day_of_year, float) - season_peak_doy) / _YEAR))
         inflow[m] = totals[y] * s / s_full.sum()
     ppb = np.array([ppb_year[y] for y in years])
 
     viab = (special.expit((calm_wind - w["wind_mean"].to_numpy()) / margin_wind)
             * special.expit((calm_gust - w["gust_max"].to_numpy()) / margin_gust))
     launch = _rng(seed, "launch").random(n) < viab
-    doy = np.asarray(index.dayofyear, dtype=float)
-    rate = (drain * wk[np.asarray(index.dayofweek)]
+    doy = np.asarray(index.day_of_year, dtype=float)
+    rate = (drain * wk[np.asarray(index.day_of_week)]
             * np.exp(drain_season * np.cos(2 * np.pi * (doy - _DRAIN_PEAK_DOY) / _YEAR)))
     cap = capacity * np.array([totals[y] for y in years]) / 365.25 + 1e-9
     # backlog recursion (event-free departures), B[0] = 10 days of demand

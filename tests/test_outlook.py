@@ -40,7 +40,7 @@ def _check_shapes(r: OutlookResult, n_days: int):
     assert r.total["p10"] <= r.total["p50"] <= r.total["p90"] and r.total["mean"] > 0
     assert r.surge_days["p10"] <= r.surge_days["p50"] <= r.surge_days["p90"]
     w = r.weekly
-    assert w["week_end"].is_monotonic_increasing and (w["week_end"].dt.dayofweek == 6).all()
+    assert w["week_end"].is_monotonic_increasing and (w["week_end"].dt.day_of_week == 6).all()
     assert w["n_days"].sum() == n_days and (w["p10"] <= w["p90"]).all()
     # totals are sums of daily means
     assert r.total["mean"] == pytest.approx(d["mean"].sum())

@@ -33,7 +33,7 @@ def test_prevention_table_real(weekly):
     np.testing.assert_allclose(tab["attempts"], tab["arrivals"] + tab["prevented"])
     rate = tab["prevention_rate"].dropna()
     assert ((rate >= 0) & (rate <= 1)).all()
-    assert (tab.index.dayofweek == 6).all()
+    assert (tab.index.day_of_week == 6).all()
 
 
 def test_prevention_table_errors():

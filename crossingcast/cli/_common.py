@@ -13,6 +13,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="crossingcast: forecasts of daily small-boat crossings of the English Channel.")
 console = Console(stderr=True)
 
+
+def _version(value: bool) -> None:
+    if value:
+        from crossingcast import __version__
+
+        print(f"crossingcast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the crossingcast version and exit.")) -> None:
+    """crossingcast: forecasts of daily small-boat crossings of the English Channel."""
+
 DataDirOpt = typer.Option(None, "--data-dir", help="Data directory with homeoffice/*.ods "
                           "(and optionally weather/); default $CROSSINGCAST_DATA.")
 
@@ -167,3 +181,22 @@ def save_plot(fig, path: Path) -> None:
     write(save_figure, fig, path, "plot")
 
 
+
+
+def progress_bar(description: str, total: float):
+    """A rich progress bar on stderr; quiet (disabled) when stderr is not a terminal (logs, CI, pipes).
+
+    Use as ``with progress_bar("backtest", n) as (bar, task): ... bar.advance(task)``.
+    """
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextmanager
+    def _bar():
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=console, transient=True, disable=not console.is_terminal)
+        with bar:
+            yield bar, bar.add_task(description, total=total)
+
+    return _bar()

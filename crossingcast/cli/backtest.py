@@ -48,7 +48,11 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
                                                        "totals with --season-ahead) to this table."),
              plot: Optional[Path] = typer.Option(None, help="Leaderboard bar chart (.png)."),
              seed: int = typer.Option(0, help="Random seed of the models' sample paths.")) -> None:
-    """Rolling-origin summer backtests (or --season-ahead) and a leaderboard of the models."""
+    """Rolling-origin summer backtests (or --season-ahead) and a leaderboard of the models.
+
+    Example: crossingcast backtest --data-dir ../shared/data --models hurdle,seasonal_naive --summers 2025
+    --out leaderboard.csv --plot leaderboard.png
+    """
     import pandas as pd
 
     from crossingcast.errors import CrossingcastError
@@ -85,9 +89,9 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
             console.print(f"dask: local cluster with {n_jobs} thread(s)")
         be = "dask" if backend == "dask" else None
         if season_ahead:
-            with console.status(f"season-ahead backtest of {', '.join(names)} for {years}"):
-                detail = season_ahead_backtest(frame, names, years=years, weather=weather, n_jobs=n_jobs,
-                                               backend=be, random_state=seed)
+            console.print(f"season-ahead backtest of {', '.join(names)} for {years}")
+            detail = season_ahead_backtest(frame, names, years=years, weather=weather, n_jobs=n_jobs,
+                                           backend=be, progress=True, random_state=seed)
             board = _season_ahead_board(detail)
             title = f"season-ahead leaderboard (31 May -> Jun-Sep total; weather={label})"
             shown = ["rank", "model", "n_years", "total_error_mean", "total_mape", "total_coverage80", "daily_crps"]

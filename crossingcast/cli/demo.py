@@ -43,7 +43,10 @@ def demo(out_dir: Path = typer.Option(Path("demo_output"), "--out-dir", help="Di
          quick: bool = typer.Option(False, "--quick", help="Shorter history, fewer models/origins/paths "
                                     "(< 1 minute).")) -> None:
     """The whole chain on the SIMULATED Channel (no data, no network): simulate, fit, backtest, outlook,
-    scenarios, tables and plots."""
+    scenarios, tables and plots.
+
+    Example: crossingcast demo --quick --out-dir demo_output
+    """
     import time
 
     import pandas as pd

@@ -16,7 +16,10 @@ def fetch(home: Optional[Path] = typer.Option(None, help="Data home (default $CR
           url: str = typer.Option(None, help="Publication page URL (default: the GOV.UK page)."),
           timeout: float = typer.Option(30.0, help="Per-request timeout in seconds."),
           retries: int = typer.Option(3, help="Retries with exponential backoff.")) -> None:
-    """Download the current Home Office release into the data home (keeps every earlier release)."""
+    """Download the current Home Office release into the data home (keeps every earlier release).
+
+    Example: crossingcast fetch --home ~/.crossingcast
+    """
     from crossingcast.data import homeoffice as ho
     from crossingcast.data.home import DataHome
     from crossingcast.errors import CrossingcastError

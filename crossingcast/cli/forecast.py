@@ -35,7 +35,11 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
              seed: int = typer.Option(0, help="Random seed."),
              plot: Optional[Path] = typer.Option(None, help="Fan chart of the forecast (.png), with the "
                                                  "observed counts where the forecast dates are observed.")) -> None:
-    """Fit on data up to ORIGIN and forecast START..END: one row per day (date, mean, p10, p50, p90, ...)."""
+    """Fit on data up to ORIGIN and forecast START..END: one row per day (date, mean, p10, p50, p90, ...).
+
+    Example: crossingcast forecast --data-dir ../shared/data --origin 2026-04-30 --start 2026-06-01 --end 2026-09-30
+    --model best --out forecast.csv --plot summer.png
+    """
     import pandas as pd
 
     from crossingcast.errors import CrossingcastError, DataError

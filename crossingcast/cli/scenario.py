@@ -17,6 +17,7 @@ from crossingcast.cli._common import (
     fail,
     load_frame_for,
     print_table,
+    progress_bar,
     resolve_root,
     save_plot,
     write_table,
@@ -44,6 +45,9 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
     """Run the scenarios of SPEC.yaml against a baseline with paired sample paths.
 
     Output columns start with: scenario, start, end, baseline_mean, scenario_mean, diff_mean, diff_p10, diff_p90.
+
+    Example: crossingcast scenario examples/scenarios/summer_2026.yaml --data-dir ../shared/data
+    --out scenarios.csv --plot scenarios.png
     """
     import crossingcast as cc
     from crossingcast.errors import CrossingcastError
@@ -70,9 +74,13 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
                           f"changes")
         if spec.description:
             console.print(spec.description.strip(), style="bold", markup=False)
-        with console.status(f"fitting {spec.model} at {spec.origin.date()} and running "
-                            f"{len(spec.scenarios)} scenario(s) x {spec.n_paths} paired paths"):
-            res = run_scenarios(frame, spec, weekly=weekly, progress=lambda msg: console.print(msg, markup=False))
+        with progress_bar(f"fitting {spec.model} at {spec.origin.date()}; {len(spec.scenarios)} scenario(s) x "
+                          f"{spec.n_paths} paired paths", 1 + len(spec.scenarios)) as (bar, task):
+            def step(msg: str) -> None:
+                console.print(msg, markup=False)
+                bar.advance(task)
+
+            res = run_scenarios(frame, spec, weekly=weekly, progress=step)
     except CrossingcastError as exc:
         fail(exc)
     table = res.table

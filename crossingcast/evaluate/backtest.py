@@ -219,6 +219,16 @@ def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestam
     return {"forecasts": rows, "per_origin": per_origin, "weekly": weekly, "timing": {"model": name, **timing}}
 
 
+def _progress_bar():
+    """A rich progress bar on stderr, disabled (quiet) when stderr is not a terminal (logs, CI, pipes)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False, disable=not err.is_terminal)
+
+
 def _parallel_map(units: list[tuple], n_jobs: int, backend: str | None, progress: bool, total: int,
                   description: str) -> list[dict]:
     """Run ``_run_unit(*unit)`` for every unit, in order, with joblib (optionally dask), with a rich bar."""
@@ -234,13 +244,7 @@ def _parallel_map(units: list[tuple], n_jobs: int, backend: str | None, progress
                                "e.g. Client(processes=False)") from exc
     ctx = joblib.parallel_config(backend=backend) if backend else nullcontext()
     jobs = n_jobs if not backend == "dask" else -1
-    if progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       transient=False)
-    else:
-        bar = None
+    bar = _progress_bar() if progress else None
     results = []
     with ctx:
         if bar is not None:
@@ -498,14 +502,15 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
         timings = timings.groupby("model", sort=False).sum().reset_index()
         timings["weather"] = label
     order = {n: i for i, n in enumerate(specs)}
+    ordered = {}
     for name, df in (("forecasts", forecasts), ("per_origin", per_origin), ("weekly", weekly)):
         if len(df):
             keys = ["origin", "date"] if name == "forecasts" else (["origin", "week_end"] if name == "weekly"
                                                                    else ["origin"])
-            df["_o"] = df["model"].map(order)
-            df.sort_values(["_o"] + keys, kind="mergesort", inplace=True)
-            df.drop(columns="_o", inplace=True)
-            df.reset_index(drop=True, inplace=True)
+            df = df.assign(_o=df["model"].map(order)).sort_values(["_o"] + keys, kind="mergesort")
+            df = df.drop(columns="_o").reset_index(drop=True)
+        ordered[name] = df
+    forecasts, per_origin, weekly = ordered["forecasts"], ordered["per_origin"], ordered["weekly"]
     settings = {"summers": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "freq": freq,
                 "first": first, "last": last, "horizon": horizon, "weather": weather, "weather_label": label,
                 "refit": refit, "n_jobs": n_jobs, "backend": backend or "joblib", "random_state": random_state,
@@ -592,7 +597,16 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     ctx = joblib.parallel_config(backend=backend) if backend else nullcontext()
     with ctx:
         if int(n_jobs) == 1 and not backend:
-            rows = [_season_unit(*u) for u in units]
+            bar = _progress_bar() if progress else None
+            if bar is None:
+                rows = [_season_unit(*u) for u in units]
+            else:
+                with bar:
+                    task = bar.add_task("season-ahead backtest", total=len(units))
+                    rows = []
+                    for u in units:
+                        rows.append(_season_unit(*u))
+                        bar.advance(task)
         else:
             rows = joblib.Parallel(n_jobs=-1 if backend == "dask" else int(n_jobs))(
                 joblib.delayed(_season_unit)(*u) for u in units)

@@ -35,7 +35,7 @@ def sim():
 def test_summer_origins_weekly_sundays():
     ors = summer_origins([2024], freq="W")[2024]
     assert ors[0] == pd.Timestamp("2024-06-02") and ors[-1] == pd.Timestamp("2024-09-29")
-    assert all(o.dayofweek == 6 for o in ors) and len(ors) == 18
+    assert all(o.day_of_week == 6 for o in ors) and len(ors) == 18
     # origins on/after the end of the data are dropped
     assert summer_origins([2024], end=pd.Timestamp("2024-06-20"))[2024] == [pd.Timestamp("2024-06-02"),
                                                                             pd.Timestamp("2024-06-09"),

@@ -62,7 +62,7 @@ def test_seasonal_naive_week_repeats_last_week(hist):
     # a gap after the origin is extra horizon: still the last observed week, same weekday
     fc2 = m.predict(future_frame(hist, "2024-07-10", "2024-07-16"))
     for d, v in fc2.mean.items():
-        assert d.dayofweek == (d - pd.Timedelta(days=14)).dayofweek
+        assert d.day_of_week == (d - pd.Timedelta(days=14)).day_of_week
         assert v == hist["migrants"][d - pd.Timedelta(days=7 * -(-(d - m.last_date_).days // 7))]
 
 
