@@ -10,9 +10,12 @@ forecast origin) and a list of *changes*:
   (``{event: my_event, like: paris_olympics_2024, start: ..., end: ...}``);
 * **patrols** -- a relative change of patrol intensity from a date
   (``{patrols: -0.25, start: 2026-07-01}``; ``end`` optional), acting through
-  the SB_02 prevention rate with the estimated elasticity
-  (:mod:`crossingcast.patrols`; ``assumed_drop`` changes the assumption behind
-  the estimate) or with an assumed one (``elasticity: 1.0``);
+  the SB_02 prevention rate with the elasticity estimated from the 2024
+  Olympics and Paralympics (:mod:`crossingcast.patrols`; ``assumed_drop``, a
+  number or ``[low, high]``, changes the assumption behind the estimate) when
+  the data identify it, else with the ASSUMED range 0-1; or with an assumed
+  one (``elasticity: 1.0`` or ``[0.5, 1.5]``), or the estimate whatever it says
+  (``elasticity: estimated``).  The table's ``elasticity_source`` says which;
 * **prevention_rate** -- set the SB_02 prevention rate directly
   (``{prevention_rate: 0.2, start: ..., end: ...}``): arrivals are multiplied
   by ``(1 - p') / (1 - p)`` with attempts fixed, no elasticity needed;
@@ -48,7 +51,8 @@ Pairing, per model
   (mean transport): paired by construction, exact in the mean.
 
 Patrol changes multiply each path by ``(1 - p') / (1 - p)`` with ``p`` and
-the elasticity drawn per path (bootstrap), see :mod:`crossingcast.patrols`.
+the elasticity drawn per path (bootstrap; negative estimated draws are kept,
+never truncated), see :mod:`crossingcast.patrols`.
 """
 
 from crossingcast.scenarios.changes import available_weather_years, estimate_event_effect

@@ -150,17 +150,54 @@ def prevention_draws(runner, key: str):
     return runner._prev
 
 
-def elasticity_draws(runner, assumed_drop):
-    """Estimated elasticity (cached per assumed drop) and one draw per path, clipped at 0."""
+#: ``elasticity_source`` labels of the scenario table.
+SOURCE_ESTIMATED = "estimated"
+SOURCE_ESTIMATED_FORCED = "estimated (NOT identified by data: 80% interval spans 0)"
+SOURCE_ASSUMED_DEFAULT = "assumed (not identified by data)"
+SOURCE_ASSUMED_SPEC = "assumed (given in the spec)"
+
+
+def estimate_for(runner, drop):
+    """The elasticity estimate for an assumed drop (a number or a ``[low, high]`` range), cached per runner."""
     from crossingcast import patrols as pt
 
-    key = float(assumed_drop)
-    if key not in runner._elasticity:
-        runner._elasticity[key] = pt.estimate_elasticity(runner.weekly, assumed_drop=key, seed=runner.seed)
-    est = runner._elasticity[key]
-    rng = np.random.default_rng(np.random.SeedSequence([runner.seed, 37]))
-    return est, np.clip(est.draws[rng.integers(0, len(est.draws), size=runner.n_paths)], 0.0, None)
+    rng_ = tuple(float(v) for v in (drop if isinstance(drop, (list, tuple)) else (drop, drop)))
+    if rng_ not in runner._elasticity:
+        runner._elasticity[rng_] = pt.estimate_elasticity(runner.weekly, drop_range=rng_, seed=runner.seed)
+    return runner._elasticity[rng_]
 
+
+def elasticity_draws(runner, change: dict):
+    """One elasticity per path for a patrol ``change``, its source label and the assumption text.
+
+    * ``elasticity: <number>`` or ``[low, high]``: ASSUMED (given in the spec), fixed or uniform;
+    * ``elasticity: estimated``: the block-bootstrap draws of the estimate, whatever it says;
+    * no ``elasticity``: the estimate's draws when the data identify the effect (80% interval
+      excludes 0), otherwise the ASSUMED range :data:`crossingcast.patrols.DEFAULT_ASSUMED_ELASTICITY`.
+
+    Estimated draws are used as they are: negative draws are NOT truncated.
+    """
+    from crossingcast import patrols as pt
+
+    rng = np.random.default_rng(np.random.SeedSequence([runner.seed, 37]))
+    given = change.get("elasticity")
+    if isinstance(given, (int, float)):
+        e = np.full(runner.n_paths, float(given))
+        return e, SOURCE_ASSUMED_SPEC, (f"elasticity e = {given:g} ASSUMED (given in the spec, not estimated): "
+                                        f"p' = p*(1+x)^e, arrivals x (1-p')/(1-p), attempts fixed")
+    if isinstance(given, (list, tuple)):
+        lo, hi = (float(v) for v in given)
+        e = rng.uniform(lo, hi, runner.n_paths)
+        return e, SOURCE_ASSUMED_SPEC, (f"elasticity e ~ uniform({lo:g}, {hi:g}) ASSUMED (given in the spec, not "
+                                        f"estimated): p' = p*(1+x)^e, arrivals x (1-p')/(1-p), attempts fixed")
+    est = estimate_for(runner, change.get("assumed_drop", pt.DEFAULT_DROP_RANGE))
+    if given == "estimated" or est.identified:
+        e = est.draws[rng.integers(0, len(est.draws), size=runner.n_paths)]
+        return e, SOURCE_ESTIMATED if est.identified else SOURCE_ESTIMATED_FORCED, est.assumption()
+    lo, hi = pt.DEFAULT_ASSUMED_ELASTICITY
+    e = rng.uniform(lo, hi, runner.n_paths)
+    return e, SOURCE_ASSUMED_DEFAULT, (f"elasticity e ~ uniform({lo:g}, {hi:g}) ASSUMED because the data do not "
+                                       f"identify it: {est.assumption()}")
 
 
 def apply_prevention_changes(runner, scenario, paths: np.ndarray, mu: np.ndarray):
@@ -168,11 +205,11 @@ def apply_prevention_changes(runner, scenario, paths: np.ndarray, mu: np.ndarray
 
     Returns
     -------
-    (paths, mu, assumption text)
+    (paths, mu, assumption text, elasticity source label or "")
     """
     from crossingcast import patrols as pt
 
-    assumptions = []
+    assumptions, sources = [], []
     for ch in (c for c in scenario.changes if any(k in c for k in _PREVENTION_KINDS)):
         kind = "patrols" if "patrols" in ch else "prevention_rate"
         lo = pd.Timestamp(ch.get("start", scenario.start))
@@ -180,13 +217,8 @@ def apply_prevention_changes(runner, scenario, paths: np.ndarray, mu: np.ndarray
         p_hat, p = prevention_draws(runner, kind)
         base = f"prevention rate at origin p={p_hat:.3f} (last 12 SB_02 weeks, bootstrapped per path)"
         if kind == "patrols":
-            if "elasticity" in ch:
-                e = np.full(runner.n_paths, float(ch["elasticity"]))
-                how = (f"elasticity e = {ch['elasticity']:g} ASSUMED (given in the spec, not estimated): "
-                       f"p' = p*(1+x)^e, arrivals x (1-p')/(1-p), attempts fixed")
-            else:
-                est, e = elasticity_draws(runner, ch.get("assumed_drop", pt.DEFAULT_ASSUMED_DROP))
-                how = est.assumption()
+            e, source, how = elasticity_draws(runner, ch)
+            sources.append(source)
             mult = pt.patrol_multiplier(ch["patrols"], p, e)  # (n_paths,)
             text = f"patrols {ch['patrols']:+.0%} from {lo.date()} to {hi.date()}; {base}; {how}"
         else:
@@ -200,7 +232,7 @@ def apply_prevention_changes(runner, scenario, paths: np.ndarray, mu: np.ndarray
         mu = mu * fac
         assumptions.append(text)
     assumption = " | ".join(assumptions)
-    return paths, mu, assumption
+    return paths, mu, assumption, "; ".join(dict.fromkeys(sources))
 
 
 # --------------------------------------------------------------------------- event effects from past events

@@ -190,7 +190,8 @@ class PairedRunner:
         -------
         dict
             ``paths`` (n_paths x n_days), ``mu`` (per-path daily means),
-            ``notes`` (list of str), ``weather`` (label), ``assumption`` (patrol text or "").
+            ``notes`` (list of str), ``weather`` (label), ``assumption`` (patrol text or ""),
+            ``elasticity_source`` ("estimated", "assumed (...)" or "" without patrol changes).
         """
         where = f"{self.source}: scenario {scenario.name!r}"
         ev_weather = [c for c in scenario.changes if not any(k in c for k in _PREVENTION_KINDS)]
@@ -214,9 +215,9 @@ class PairedRunner:
                 mu = np.broadcast_to(mean, paths.shape)
             else:
                 paths, mu = self.base_paths, self.base_mu
-        paths, mu, assumption = apply_prevention_changes(self, scenario, paths, mu)
+        paths, mu, assumption, source = apply_prevention_changes(self, scenario, paths, mu)
         return {"paths": paths, "mu": mu, "notes": notes, "weather": label or self.base_weather_label,
-                "assumption": assumption}
+                "assumption": assumption, "elasticity_source": source}
 
     def summary(self, scenario: Scenario) -> dict:
         """Run ``scenario`` and summarise its period: one row of the :class:`ScenarioResult` table.

@@ -115,22 +115,33 @@ def _normalise_change(change: Any, where: str) -> dict:
             if k in change:
                 out[k] = _iso(_date(change[k], f"{where}: key {k!r}"))
         if "assumed_drop" in change:
-            d = float(change["assumed_drop"])
-            if not 0 < d < 1:
-                raise ScenarioError(f"{where}: key 'assumed_drop': {d!r} must be in (0, 1)")
-            out["assumed_drop"] = d
+            d = change["assumed_drop"]
+            vals = d if isinstance(d, (list, tuple)) else [d]
+            try:
+                vals = [float(v) for v in vals]
+            except (TypeError, ValueError):
+                raise ScenarioError(f"{where}: key 'assumed_drop': {d!r} is not a number or [low, high]") from None
+            if len(vals) not in (1, 2) or not all(0 < v < 1 for v in vals) or vals != sorted(vals):
+                raise ScenarioError(f"{where}: key 'assumed_drop': {d!r} must be in (0, 1) (a number or [low, high])")
+            out["assumed_drop"] = vals[0] if len(vals) == 1 else vals
         if "elasticity" in change:
             e = change["elasticity"]
-            try:
-                e = float(e)
-            except (TypeError, ValueError):
-                raise ScenarioError(f"{where}: key 'elasticity': {e!r} is not a number (e.g. 1.0)") from None
-            if not 0 <= e <= 5:
-                raise ScenarioError(f"{where}: key 'elasticity': {e!r} must be in [0, 5] (an assumed elasticity "
-                                    f"of the prevention rate to patrol intensity)")
-            if "assumed_drop" in change:
-                raise ScenarioError(f"{where}: key 'assumed_drop': give either 'elasticity' (assumed) or "
-                                    f"'assumed_drop' (elasticity estimated from the Olympics), not both")
+            if isinstance(e, str) and e.strip() == "estimated":
+                e = "estimated"
+            else:
+                vals = e if isinstance(e, (list, tuple)) else [e]
+                try:
+                    vals = [float(v) for v in vals]
+                except (TypeError, ValueError):
+                    raise ScenarioError(f"{where}: key 'elasticity': {e!r} is not a number, [low, high] or "
+                                        f"'estimated' (e.g. 1.0)") from None
+                if len(vals) not in (1, 2) or not all(0 <= v <= 5 for v in vals) or vals != sorted(vals):
+                    raise ScenarioError(f"{where}: key 'elasticity': {e!r} must be in [0, 5] (an assumed "
+                                        f"elasticity of the prevention rate to patrol intensity, or [low, high])")
+                e = vals[0] if len(vals) == 1 else vals
+                if "assumed_drop" in change:
+                    raise ScenarioError(f"{where}: key 'assumed_drop': give either 'elasticity' (assumed) or "
+                                        f"'assumed_drop' (elasticity estimated from the patrol windows), not both")
             out["elasticity"] = e
     elif kind == "prevention_rate":
         v = change["prevention_rate"]

@@ -26,7 +26,8 @@ class ScenarioResult:
     table : pandas.DataFrame
         One row per scenario; first columns :data:`CONTRACT_COLUMNS`, then
         ``baseline_p10, baseline_p50, baseline_p90, scenario_p10, scenario_p50, scenario_p90,
-        diff_p50, ratio_mean, model, origin, weather, n_paths, assumption, notes``.
+        diff_p50, ratio_mean, model, origin, weather, n_paths, elasticity_source, assumption, notes``
+        (``elasticity_source``: "estimated", "assumed (not identified by data)", ... or "" without patrols).
     daily : pandas.DataFrame
         Per scenario and day: baseline and scenario mean/P10/P50/P90, paired
         difference mean/P10/P50/P90.
@@ -57,7 +58,8 @@ def _summarise(sc: Scenario, runner, out: dict, daily: bool = True) -> tuple[dic
            "scenario_p10": q(st, 0.1), "scenario_p50": q(st, 0.5), "scenario_p90": q(st, 0.9),
            "diff_p50": q(d, 0.5), "ratio_mean": s_mean / b_mean if b_mean > 0 else float("nan"),
            "model": runner.model_name, "origin": _iso(runner.origin), "weather": out["weather"],
-           "n_paths": runner.n_paths, "assumption": out["assumption"], "notes": "; ".join(out["notes"])}
+           "n_paths": runner.n_paths, "elasticity_source": out.get("elasticity_source", ""),
+           "assumption": out["assumption"], "notes": "; ".join(out["notes"])}
     if not daily:
         return row, None
     dd = sp - bp
