@@ -11,7 +11,19 @@ event has
 * ``sign``: the *expected* direction of the effect (+1, -1 or 0): documentation
   and a prior for scenarios, never imposed on a fitted model,
 * ``intensity``: the value of the event's flag while it is in force (1.0 by
-  default); a scenario turns an event up (>1), down (<1) or off (0).
+  default); a scenario turns an event up (>1), down (<1) or off (0),
+* ``announced``: the date the event (its start) became publicly known, and
+  ``end_announced``: the date its ``end`` became known (empty: known with the
+  start), with ``announced_source``.  Empty ``announced``: known at any origin
+  (e.g. a user's planned event).
+
+**As of an origin** (:func:`calendar_as_of`, used by
+:func:`crossingcast.frame.future_frame`) a forecast sees only events announced
+by then; an event whose end was not yet known is **open-ended** (in force
+until further notice, the reading of a law or agreement in force) -- so a
+2024-05-31 origin carries the Safety of Rwanda Act through its whole horizon,
+not to 5 July 2024.  Where a known-date was not sourced the calendar uses the
+conservative rule *known on the day it happens* (``end_announced = end``).
 
 Users extend it from a CSV or YAML file with the same columns
 (:func:`read_calendar`, :func:`combine`).  Public holidays of the UK (England)
@@ -41,10 +53,12 @@ __all__ = [
     "event_flags",
     "holiday_flags",
     "flag_column",
+    "calendar_as_of",
 ]
 
 CATEGORIES = ("enforcement", "policy", "event", "shock")
-COLUMNS = ("name", "start", "end", "category", "sign", "intensity", "description", "source")
+COLUMNS = ("name", "start", "end", "category", "sign", "intensity", "description", "source",
+           "announced", "end_announced", "announced_source")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -96,7 +110,8 @@ def validate_calendar(table: pd.DataFrame, origin: str = "<events table>") -> pd
     if unknown:
         raise EventsError(f"{origin}: unknown column(s) {unknown}; allowed columns {list(COLUMNS)}")
     t = table.copy().reset_index(drop=True)
-    for col, default in (("end", None), ("sign", 0), ("intensity", 1.0), ("description", ""), ("source", "")):
+    for col, default in (("end", None), ("sign", 0), ("intensity", 1.0), ("description", ""), ("source", ""),
+                         ("announced", None), ("end_announced", None), ("announced_source", "")):
         if col not in t:
             t[col] = default
     rows = []
@@ -137,16 +152,37 @@ def validate_calendar(table: pd.DataFrame, origin: str = "<events table>") -> pd
             raise EventsError(f"{where} ({name}), column 'intensity': {r['intensity']!r} is not a number") from None
         if not np.isfinite(intensity) or intensity < 0:
             raise EventsError(f"{where} ({name}), column 'intensity': {intensity} must be a finite number >= 0")
+        known = {}
+        for col in ("announced", "end_announced"):
+            raw = r[col]
+            if raw is None or (isinstance(raw, str) and raw.strip() == "") or (not isinstance(raw, str) and pd.isna(raw)):
+                known[col] = pd.NaT
+                continue
+            try:
+                known[col] = _parse_date(raw).normalize()
+            except (ValueError, TypeError):
+                raise EventsError(f"{where} ({name}), column {col!r}: {raw!r} is not a date") from None
+        if not pd.isna(known["end_announced"]) and pd.isna(end):
+            raise EventsError(f"{where} ({name}), column 'end_announced': {known['end_announced'].date()} given "
+                              f"but the event has no end")
+        if not pd.isna(known["end_announced"]) and not pd.isna(known["announced"]) and \
+                known["end_announced"] < known["announced"]:
+            raise EventsError(f"{where} ({name}), column 'end_announced': {known['end_announced'].date()} is "
+                              f"before announced {known['announced'].date()}")
         rows.append({"name": name, "start": start.normalize(), "end": end if pd.isna(end) else end.normalize(),
                      "category": cat, "sign": sign, "intensity": intensity,
                      "description": "" if pd.isna(r["description"]) else str(r["description"]),
-                     "source": "" if pd.isna(r["source"]) else str(r["source"])})
+                     "source": "" if pd.isna(r["source"]) else str(r["source"]),
+                     "announced": known["announced"], "end_announced": known["end_announced"],
+                     "announced_source": "" if pd.isna(r["announced_source"]) else str(r["announced_source"])})
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     dups = out["name"][out["name"].duplicated()].tolist()
     if dups:
         raise EventsError(f"{origin}: duplicated event name(s) {sorted(set(dups))}")
     out["start"] = pd.to_datetime(out["start"])
     out["end"] = pd.to_datetime(out["end"])
+    out["announced"] = pd.to_datetime(out["announced"])
+    out["end_announced"] = pd.to_datetime(out["end_announced"])
     out["sign"] = out["sign"].astype(int)
     out["intensity"] = out["intensity"].astype(float)
     return out
@@ -217,6 +253,55 @@ def combine(*tables: pd.DataFrame, replace: bool = False) -> pd.DataFrame:
     if replace:
         out = out.drop_duplicates("name", keep="last").reset_index(drop=True)
     return validate_calendar(out, origin="<combined events>")
+
+
+def calendar_as_of(calendar: pd.DataFrame, origin) -> pd.DataFrame:
+    """The calendar as it was known at ``origin``: no hindsight about events or their end dates.
+
+    * events announced after ``origin`` are dropped;
+    * an event whose end became known after ``origin`` (``end_announced`` later
+      than the origin; when ``end_announced`` is empty the end is known with
+      the start) gets an empty ``end``: in force until further notice, through
+      the whole forecast horizon (the documented rule).
+
+    Events without an ``announced`` date are kept unchanged (known at any origin).
+
+    Parameters
+    ----------
+    calendar : pandas.DataFrame
+        A validated calendar (:func:`validate_calendar`).
+    origin : date-like
+        The forecast origin (last day of information).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``attrs["as_of"]`` is the origin (ISO) and ``attrs["as_of_changes"]``
+        lists what was dropped or opened.
+
+    Examples
+    --------
+    >>> cal = calendar_as_of(default_calendar(), "2024-05-31").set_index("name")
+    >>> pd.isna(cal.loc["safety_of_rwanda_act_2024", "end"])
+    True
+    """
+    origin = pd.Timestamp(origin).normalize()
+    cal = calendar.copy()
+    for col in ("announced", "end_announced"):
+        if col not in cal:
+            cal[col] = pd.NaT
+    changes = []
+    unknown = cal["announced"].notna() & (cal["announced"] > origin)
+    changes += [f"{n}: announced after {origin.date()}, left out" for n in cal.loc[unknown, "name"]]
+    cal = cal.loc[~unknown].copy()
+    end_known = cal["end_announced"].fillna(cal["announced"])
+    open_end = cal["end"].notna() & end_known.notna() & (end_known > origin)
+    changes += [f"{n}: end {e.date()} not known at {origin.date()}, open-ended"
+                for n, e in zip(cal.loc[open_end, "name"], cal.loc[open_end, "end"])]
+    cal.loc[open_end, "end"] = pd.NaT
+    cal = cal.reset_index(drop=True)
+    cal.attrs = {"as_of": origin.date().isoformat(), "as_of_changes": changes}
+    return cal
 
 
 def event_flags(calendar: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:

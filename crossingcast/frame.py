@@ -265,7 +265,8 @@ def shift_weather_year(history: pd.DataFrame, year: int, index: pd.DatetimeIndex
 
 
 def future_frame(history: pd.DataFrame, start, end, *, weather: pd.DataFrame | None = None,
-                 events: pd.DataFrame | None = None, weather_mode: str | None = None) -> pd.DataFrame:
+                 events: pd.DataFrame | None = None, weather_mode: str | None = None,
+                 as_of_events: bool = True) -> pd.DataFrame:
     """Exogenous columns for the dates ``[start, end]`` to be forecast.
 
     Parameters
@@ -281,7 +282,11 @@ def future_frame(history: pd.DataFrame, start, end, *, weather: pd.DataFrame | N
         frame says so (``attrs["weather_mode"] == "climatology"``).
     events : pandas.DataFrame, optional
         Events calendar (default: the one the history was built with); a
-        scenario passes a modified calendar here.
+        scenario passes a modified calendar here (used as given).
+    as_of_events : bool
+        With the history's calendar, use it as known at the origin (the
+        history's last day, :func:`crossingcast.events.calendar_as_of`): events
+        announced later are left out and ends not yet known are open-ended.
     weather_mode : str, optional
         Label stored in ``attrs["weather_mode"]`` when ``weather`` is given
         (e.g. ``"observed (oracle)"``, ``"forecast"``, ``"weather year 2022"``).
@@ -297,6 +302,8 @@ def future_frame(history: pd.DataFrame, start, end, *, weather: pd.DataFrame | N
     calendar = history.attrs.get("events_calendar") if events is None else events
     if calendar is None:
         calendar = _events.default_calendar()
+    if events is None and as_of_events and len(history):  # only what was announced by the origin
+        calendar = _events.calendar_as_of(calendar, history.index[-1])
     exo = _exogenous(index, calendar, bool(history.attrs.get("holidays", True)),
                      int(history.attrs.get("fourier_order", 3)))
     wcols = weather_columns(history)

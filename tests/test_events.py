@@ -86,3 +86,57 @@ def test_holidays():
     assert h.loc["2024-05-01", "holiday_fr"] == 1 and h.loc["2024-05-01", "holiday_uk"] == 0  # Fête du Travail
     assert h.loc["2024-05-06", "holiday_uk"] == 1  # Early May bank holiday
     assert h.loc["2024-05-08", "holiday_fr"] == 1  # Victoire 1945
+
+
+# ----------------------------------------------------------------------------- as-of calendar (issue 15)
+
+def test_builtin_calendar_has_known_dates_with_sources():
+    cal = events.default_calendar().set_index("name")
+    assert cal["announced"].notna().all() and (cal["announced_source"].str.len() > 10).all()
+    assert (cal["announced"] <= cal["start"] + pd.Timedelta(days=1)).all()  # nothing announced after it began
+    rw = cal.loc["safety_of_rwanda_act_2024"]
+    assert rw["end_announced"] == pd.Timestamp("2024-07-05") and rw["announced"] == pd.Timestamp("2024-04-25")
+    # events since 2025 (DOMAIN.md), each with a source
+    for name, start in (("uk_france_returns_pilot_2025", "2025-08-06"),
+                        ("french_maritime_interventions_2025", "2025-11-27"),
+                        ("border_security_act_2025", "2025-12-02"),
+                        ("border_security_commencement_2026", "2026-01-05")):
+        assert cal.loc[name, "start"] == pd.Timestamp(start) and "DOMAIN.md" in cal.loc[name, "source"]
+    assert cal.loc["uk_france_returns_pilot_2025", "end"] == pd.Timestamp("2026-06-30")
+
+
+def test_as_of_2024_05_31_does_not_know_the_rwanda_end():
+    cal = events.default_calendar()
+    asof = events.calendar_as_of(cal, "2024-05-31").set_index("name")
+    assert pd.isna(asof.loc["safety_of_rwanda_act_2024", "end"])  # open-ended: in force until further notice
+    assert "uk_france_returns_pilot_2025" not in asof.index  # announced 2025-07-29
+    assert asof.loc["paris_olympics_2024", "end"] == pd.Timestamp("2024-08-11")  # known since 2017
+    later = events.calendar_as_of(cal, "2024-07-05").set_index("name")
+    assert later.loc["safety_of_rwanda_act_2024", "end"] == pd.Timestamp("2024-07-05")
+    flags = events.event_flags(asof.reset_index(), pd.date_range("2024-06-01", "2024-12-31"))
+    assert (flags["event_safety_of_rwanda_act_2024"] == 1).all()
+    assert any("open-ended" in c for c in events.calendar_as_of(cal, "2024-05-31").attrs["as_of_changes"])
+
+
+def test_future_frame_from_2024_05_31_origin_uses_the_as_of_calendar():
+    from crossingcast.frame import build_frame, future_frame
+
+    idx = pd.date_range("2023-01-01", "2024-05-31", name="date")
+    counts = pd.DataFrame({"migrants": 10.0, "boats": 1.0}, index=idx)
+    hist = build_frame(counts)
+    fut = future_frame(hist, "2024-06-01", "2024-09-30")
+    assert (fut["event_safety_of_rwanda_act_2024"] == 1).all()  # the 5 July end was not known
+    hind = future_frame(hist, "2024-06-01", "2024-09-30", as_of_events=False)
+    assert hind.loc["2024-07-06":, "event_safety_of_rwanda_act_2024"].eq(0).all()
+    assert fut.attrs["events_calendar"].attrs["as_of"] == "2024-05-31"
+
+
+def test_known_dates_validated():
+    base = {"name": "x", "start": "2024-01-01", "category": "policy"}
+    with pytest.raises(EventsError, match="column 'announced'"):
+        events.validate_calendar(pd.DataFrame([{**base, "announced": "soon"}]))
+    with pytest.raises(EventsError, match="'end_announced'.*no end"):
+        events.validate_calendar(pd.DataFrame([{**base, "end_announced": "2024-02-01"}]))
+    ok = events.validate_calendar(pd.DataFrame([base]))
+    assert pd.isna(ok.loc[0, "announced"])  # no known-date: known at any origin
+    assert len(events.calendar_as_of(ok, "2000-01-01")) == 1

@@ -16,11 +16,17 @@ def weekly(data_dir):
     return cc.load_weekly(data_dir)
 
 
-def _synthetic_weekly(p_comp: float, p_win: float, attempts: float = 1000.0, noise: float = 0.0, seed: int = 0):
-    """Weekly table May-Oct 2024 with given prevention rates outside / inside the Olympics weeks."""
+def _synthetic_weekly(p_comp: float, p_win: float, attempts: float = 1000.0, noise: float = 0.0, seed: int = 0,
+                      windows=None):
+    """Weekly table May-Oct 2024: log prevention rate moves by log(p_win/p_comp) per full week of window days.
+
+    A week with k of its 7 days in a window (Olympics / Paralympics by default) gets
+    ``p_comp * (p_win/p_comp) ** (k/7)``: the effect scales with the event days, as the estimator assumes.
+    """
     idx = pd.date_range("2024-05-05", "2024-10-27", freq="W-SUN", name="week_ending")
     rng = np.random.default_rng(seed)
-    p = np.array([p_win if pt._overlaps(d, *pt.OLYMPICS_2024) else p_comp for d in idx])
+    share = sum(pt.event_day_share(idx, w) for w in (windows or pt.PATROL_WINDOWS).values())
+    p = p_comp * (p_win / p_comp) ** share
     p = np.clip(p * np.exp(noise * rng.standard_normal(len(idx))), 0.01, 0.99)
     prevented = np.round(attempts * p)
     return pd.DataFrame({"migrants": attempts - prevented, "migrants_prevented": prevented}, index=idx)
@@ -62,17 +68,46 @@ def test_elasticity_bootstrap_interval_covers_truth_with_noise():
     assert est.n_boot == 1000 and len(est.draws) == 1000
 
 
+def test_event_day_share_weights_partial_weeks():
+    weeks = pd.DatetimeIndex(["2024-07-21", "2024-07-28", "2024-08-04", "2024-08-11", "2024-08-18"])
+    np.testing.assert_allclose(pt.event_day_share(weeks, pt.OLYMPICS_2024), [0, 3 / 7, 1, 1, 0])
+
+
 def test_elasticity_real_data_states_assumption(weekly):
     est = pt.estimate_elasticity(weekly, n_boot=500)
     s = est.summary()
-    assert s["n_window_weeks"] == 3  # weeks ending 28 Jul, 4 Aug, 11 Aug 2024
-    assert s["n_comparison_weeks"] >= 6
+    # Olympics: weeks ending 28 Jul (3 days), 4 Aug, 11 Aug; Paralympics: 1 Sep (5 days), 8 Sep
+    assert est.window_weeks == ["2024-07-28", "2024-08-04", "2024-08-11", "2024-09-01", "2024-09-08"]
+    assert s["n_comparison_weeks"] >= 6 and s["windows"] == "paris_olympics_2024,paris_paralympics_2024"
     assert np.isfinite(est.elasticity) and est.ci[0] <= est.ci[1]
     assert 0 < est.p_window < 1 and 0 < est.p_comparison < 1
+    assert est.drop_range == pt.DEFAULT_DROP_RANGE
     text = est.assumption()
-    assert "ASSUMING patrols fell 30%" in text and "weather not controlled" in text
+    assert "ASSUMING patrols fell uniformly 25%-33%" in text and "weather not controlled" in text
+    assert "no draw truncated" in text
+    # the real data do not identify the effect: the 80% interval spans 0 and says so
+    assert est.ci[0] < 0 < est.ci[1] and not est.identified and "NOT identified" in text
     # reproducible
     assert pt.estimate_elasticity(weekly, n_boot=500).summary() == s
+
+
+def test_elasticity_draws_not_truncated_and_drop_uncertainty_widens(weekly):
+    est = pt.estimate_elasticity(weekly, n_boot=800)
+    assert (est.draws < 0).any() and est.share_negative() == pytest.approx(np.mean(est.draws < 0))
+    fixed = pt.estimate_elasticity(weekly, assumed_drop=0.29, n_boot=800)
+    assert fixed.drop_range == (0.29, 0.29)
+    # same bootstrap stream: the drop range only rescales draws, so the point estimates agree
+    assert fixed.elasticity == pytest.approx(est.elasticity)
+
+
+def test_elasticity_true_zero_interval_coverage_over_seeds():
+    # truth: patrol windows change nothing (elasticity 0); weekly noise on the prevention rate
+    est = [pt.estimate_elasticity(_synthetic_weekly(0.40, 0.40, noise=0.08, seed=s), n_boot=300, seed=s)
+           for s in range(20)]
+    cover80 = np.mean([e.ci[0] < 0 < e.ci[1] for e in est])
+    cover95 = np.mean([e.ci95[0] < 0 < e.ci95[1] for e in est])
+    assert 0.6 <= cover80 <= 0.95 and cover95 >= 0.85, (cover80, cover95)
+    assert abs(np.median([e.elasticity for e in est])) < 0.1  # centred on the truth
 
 
 def test_elasticity_errors(weekly):
@@ -80,6 +115,8 @@ def test_elasticity_errors(weekly):
         pt.estimate_elasticity(weekly, assumed_drop=1.2)
     with pytest.raises(ScenarioError, match="window"):
         pt.estimate_elasticity(weekly, window=("2019-07-01", "2019-07-14"))
+    with pytest.raises(ScenarioError, match="drop_range"):
+        pt.estimate_elasticity(weekly, drop_range=(0.4, 0.2))
 
 
 def test_baseline_prevention_rate(weekly):

@@ -174,7 +174,12 @@ def test_fewer_patrols_raise_arrivals(real_result):
         assert r["diff_p10"] >= 0 and r["diff_p90"] > 0
         assert "prevention rate" in r["assumption"]
     assert "ASSUMED" in t.loc["patrols_e1", "assumption"]
-    assert "Olympics 2024" in t.loc["patrols_minus_25", "assumption"]
+    assert t.loc["patrols_e1", "elasticity_source"] == "assumed (given in the spec)"
+    # the real SB_02 windows do not identify the elasticity: the default runs on the ASSUMED range 0-1
+    assert "paris_olympics_2024, paris_paralympics_2024" in t.loc["patrols_minus_25", "assumption"]
+    assert t.loc["patrols_minus_25", "elasticity_source"] == "assumed (not identified by data)"
+    assert "uniform(0, 1) ASSUMED because the data do not identify it" in t.loc["patrols_minus_25", "assumption"]
+    assert t.loc["same", "elasticity_source"] == ""
     # elasticity 1 with p ~ 0.27 and -25%: multiplier (1 - 0.75p)/(1 - p) ~ 1.09 on the whole period
     ratio = t.loc["patrols_e1", "ratio_mean"]
     assert 1.03 < ratio < 1.2
@@ -338,3 +343,62 @@ def test_prevention_rate_change(frame, weekly, tmp_path):
     assert str(bad) in str(exc.value) and "'prevention_rate'" in str(exc.value) and "1.5" in str(exc.value)
     with pytest.raises(ScenarioError, match="baseline: key 'prevention_rate'"):
         spec_from_dict(_spec(baseline={"changes": [{"prevention_rate": 0.1}]}))
+
+
+def _sim_weekly(sim, p=0.40, noise=0.08, seed=0):
+    """SB_02-like weekly table for the simulated Channel with a TRUE patrol elasticity of 0.
+
+    The prevention rate is ``p`` times weekly noise, whatever happens in the Olympics/Paralympics
+    windows: thinning patrols there changes nothing.
+    """
+    arr = sim["migrants"].loc["2024-05-06":].resample("W-SUN").sum()
+    arr.index.name = "week_ending"
+    rng = np.random.default_rng(seed)
+    pw = np.clip(p * np.exp(noise * rng.standard_normal(len(arr))), 0.01, 0.95)
+    prevented = np.round(arr.to_numpy() * pw / (1 - pw))
+    return pd.DataFrame({"migrants": arr.to_numpy(), "migrants_prevented": prevented}, index=arr.index)
+
+
+def test_patrols_true_elasticity_zero_gives_difference_centred_on_zero(sim):
+    from crossingcast import patrols as pt
+    from crossingcast.scenarios import PairedRunner, Scenario
+
+    history = sim.loc[:"2025-06-30"]
+    history.attrs = dict(sim.attrs)
+    runner = PairedRunner(history, "2025-07-01", "2025-09-30", model="climatology", n_paths=300, seed=2)
+    est = Scenario("est", "2025-07-01", "2025-09-30", [{"patrols": -0.25, "elasticity": "estimated"}])
+    default = Scenario("default", "2025-07-01", "2025-09-30", [{"patrols": -0.25}])
+    rows, defaults = [], []
+    for seed in range(16):  # replications of the SB_02-like table: the truth is the same, the noise is not
+        w = _sim_weekly(sim, seed=seed)
+        runner.weekly, runner._prev = w, None
+        runner._elasticity = {pt.DEFAULT_DROP_RANGE: pt.estimate_elasticity(w, n_boot=400, seed=seed)}
+        rows.append(runner.summary(est))
+        defaults.append(runner.summary(default))
+    t = pd.DataFrame(rows)
+    width = t["diff_p90"] - t["diff_p10"]
+    # no truncation: the paired difference intervals straddle 0 ...
+    assert (t["diff_p10"] < 0).mean() >= 0.75 and (t["diff_p90"] > 0).mean() >= 0.75
+    # ... and are centred on it across replications
+    assert abs((t["diff_p50"] / width).mean()) < 0.15
+    assert abs((t["diff_mean"] / width).mean()) < 0.15
+    assert all(r["elasticity_source"].startswith("estimated") for r in rows)
+    # without 'elasticity: estimated' an unidentified effect runs on the ASSUMED range and says so
+    d = pd.DataFrame(defaults)
+    unident = d["elasticity_source"] == "assumed (not identified by data)"
+    assert unident.mean() >= 0.5 and (d.loc[unident, "diff_p10"] >= 0).all()
+
+
+def test_elasticity_spec_values():
+    ok = spec_from_dict({"origin": "2026-04-30", "scenarios": [
+        {"name": "a", "start": "2026-07-01", "end": "2026-07-31",
+         "changes": [{"patrols": -0.2, "elasticity": [0.5, 1.5]}, {"patrols": -0.1, "elasticity": "estimated"},
+                     {"patrols": -0.1, "assumed_drop": [0.25, 0.33]}]}]})
+    ch = ok.scenarios[0].changes
+    assert ch[0]["elasticity"] == [0.5, 1.5] and ch[1]["elasticity"] == "estimated"
+    assert ch[2]["assumed_drop"] == [0.25, 0.33]
+    for bad in ([1.5, 0.5], "guess", [0.1, 0.2, 0.3]):
+        with pytest.raises(ScenarioError, match="'elasticity'"):
+            spec_from_dict({"origin": "2026-04-30", "scenarios": [
+                {"name": "a", "start": "2026-07-01", "end": "2026-07-31",
+                 "changes": [{"patrols": -0.2, "elasticity": bad}]}]})

@@ -201,11 +201,13 @@ def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestam
         per_origin.append({"model": name, "summer": summer, "origin": origin, "weather": label, **score})
         horizon_days = ((dates - origin) / _DAY).astype(int)
         crps = M.crps_paths(fc.paths, actual) if fc.paths is not None else np.full(len(dates), np.nan)
+        pit = (M.randomized_pit(fc.paths, actual, seed=[zlib.crc32(name.encode()), origin.toordinal()])
+               if fc.paths is not None else np.full(len(dates), np.nan))
         rows.append(pd.DataFrame({
             "model": name, "summer": summer, "origin": origin, "date": dates,
             "horizon": np.asarray(horizon_days), "actual": actual, "mean": fc.mean.to_numpy(),
             "p10": fc.quantile(0.1).to_numpy(), "p50": fc.quantile(0.5).to_numpy(),
-            "p90": fc.quantile(0.9).to_numpy(), "crps": crps, "weather": label,
+            "p90": fc.quantile(0.9).to_numpy(), "crps": crps, "pit": pit, "weather": label,
             "model_weather": str(fc.info.get("weather", "none")),
         }))
         agg = fc.aggregate("W-SUN")
@@ -275,8 +277,10 @@ class BacktestResult:
     ----------
     forecasts : pandas.DataFrame
         Tidy daily table: ``model, summer, origin, date, horizon, actual, mean,
-        p10, p50, p90, crps, weather, model_weather`` (``weather`` is the
-        backtest's mode, ``model_weather`` what the model reported using).
+        p10, p50, p90, crps, pit, weather, model_weather`` (``pit``: randomised
+        PIT of the day's count under the paths, seeded by model and origin;
+        ``weather`` is the backtest's mode, ``model_weather`` what the model
+        reported using).
     per_origin : pandas.DataFrame
         Metrics per model × origin: ``mae, rmse, mase, crps, pinball,
         coverage80`` and the ``horizon``-day total (``total_mean, total_p10,
@@ -334,7 +338,13 @@ class BacktestResult:
         Columns: ``mae``, ``rmse`` (daily), ``mase`` (mean over origins; scale:
         in-sample weekly-naive MAE over the 365 days to each origin), ``crps``
         (mean daily, from paths), ``pinball`` (mean over P10/P50/P90),
-        ``coverage80`` (daily share inside the closed interval P10-P90),
+        ``pit_ks`` (KS distance of the daily randomised PIT to uniform: the
+        daily calibration measure for counts; 0 = flat), ``pit_below10`` /
+        ``pit_above90`` (shares of PIT values below 0.1 / above 0.9: each 0.10
+        when calibrated), ``total_coverage80`` (share of origins whose
+        ``horizon``-day total lies in its path P10-P90: should be 0.80),
+        ``coverage80`` (SECONDARY: daily share inside the closed interval
+        P10-P90, inflated on zero-inflated days where P10 = P90 = 0),
         ``below_p10`` / ``above_p90`` (daily shares strictly below P10 /
         above P90: each should be about 0.10 or less; on days with
         ``P(0) >= 0.1`` the P10 is 0, nothing can fall below it, and a
@@ -362,6 +372,11 @@ class BacktestResult:
                 "mase": float(po["mase"].mean()),
                 "crps": float(f["crps"].mean()),
                 "pinball": float(pin),
+                "pit_ks": M.pit_ks(f["pit"].to_numpy()) if "pit" in f else float("nan"),
+                "pit_below10": float(np.mean(f["pit"] < 0.1)) if "pit" in f and len(f) else float("nan"),
+                "pit_above90": float(np.mean(f["pit"] > 0.9)) if "pit" in f and len(f) else float("nan"),
+                "total_coverage80": (M.interval_coverage(po["total_actual"].to_numpy(), po["total_p10"].to_numpy(),
+                                                         po["total_p90"].to_numpy()) if len(po) else float("nan")),
                 "coverage80": M.interval_coverage(y, f["p10"].to_numpy(), f["p90"].to_numpy()),
                 "below_p10": float(np.mean(y < f["p10"].to_numpy())) if len(y) else float("nan"),
                 "above_p90": float(np.mean(y > f["p90"].to_numpy())) if len(y) else float("nan"),

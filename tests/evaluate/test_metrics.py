@@ -104,3 +104,45 @@ def test_total_error_and_mape():
     assert M.total_error([1, 2, 3], [3, 3, 3]) == pytest.approx(3.0)
     assert M.mape([100, 200], [110, 150]) == pytest.approx(100 * (0.1 + 0.25) / 2)
     assert M.mape([0, 100], [5, 90]) == pytest.approx(10.0)  # zero actuals excluded
+
+
+# ----------------------------------------------------------------------------- randomised PIT (issue 15)
+
+def test_randomized_pit_by_hand():
+    # paths of one day: 0, 0, 0, 1, 2 -> F(-1)=0, F(0)=0.6, F(1)=0.8, F(2)=1
+    paths = np.array([[0.0], [0.0], [0.0], [1.0], [2.0]])
+    v = np.random.default_rng(5).random(1)[0]
+    assert M.randomized_pit(paths, [0.0], seed=5)[0] == pytest.approx(0.0 + v * 0.6)
+    assert M.randomized_pit(paths, [1.0], seed=5)[0] == pytest.approx(0.6 + v * 0.2)
+    assert M.randomized_pit(paths, [2.0], seed=5)[0] == pytest.approx(0.8 + v * 0.2)
+    assert M.randomized_pit(paths, [7.0], seed=5)[0] == pytest.approx(1.0)
+    assert np.isnan(M.randomized_pit(paths, [np.nan])[0])
+
+
+def test_randomized_pit_uniform_for_a_calibrated_zero_inflated_forecast():
+    rng = np.random.default_rng(1)
+    n_days, n_paths = 4000, 400
+    p_cross = rng.uniform(0.05, 0.6, n_days)  # most days have > 80 % chance of zero for many of them
+    lam = rng.uniform(20, 200, n_days)
+    draw = lambda size: rng.binomial(1, p_cross, size) * rng.poisson(lam, size)  # noqa: E731
+    paths = draw((n_paths, n_days)).astype(float)
+    y = draw(n_days).astype(float)
+    pit = M.randomized_pit(paths, y, seed=2)
+    hist = M.pit_histogram(pit, bins=10)
+    assert hist["count"].sum() == n_days
+    np.testing.assert_allclose(hist["share"], 0.1, atol=0.025)
+    assert M.pit_ks(pit) < 0.03
+    # the closed-interval daily coverage of the same calibrated forecast reads far above 0.80
+    q10, q90 = np.quantile(paths, 0.1, axis=0), np.quantile(paths, 0.9, axis=0)
+    assert M.interval_coverage(y, q10, q90) > 0.85
+    # an over-dispersed forecast (paths twice as spread) is detected by the PIT
+    wide = paths * 2.0
+    assert M.pit_ks(M.randomized_pit(wide, y, seed=2)) > 0.1
+
+
+def test_pit_ks_and_histogram_by_hand():
+    assert M.pit_ks([0.5]) == pytest.approx(0.5)
+    assert M.pit_ks([0.25, 0.75]) == pytest.approx(0.25)
+    h = M.pit_histogram([0.05, 0.15, 0.95, 1.0, np.nan], bins=10)
+    assert h["count"].tolist() == [1, 1, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert h["share"].iloc[-1] == pytest.approx(0.5)
