@@ -47,7 +47,7 @@ def test_weekly_preventions_start_may_2024(data_dir):
     first = weekly["migrants_prevented"].first_valid_index()
     assert pd.Timestamp("2024-05-01") <= first <= pd.Timestamp("2024-05-31")
     assert weekly.loc[: first - pd.Timedelta(days=1), "migrants_prevented"].isna().all()
-    assert (weekly.index.dayofweek == 6).all()  # weeks end on Sunday
+    assert (weekly.index.day_of_week == 6).all()  # weeks end on Sunday
     # weekly arrivals equal the sum of the daily series over complete weeks
     daily = cc.load_counts(data_dir)["migrants"]
     wk = daily.resample("W-SUN").sum()
