@@ -116,6 +116,15 @@ def check_release_tables(table: pd.DataFrame, kind: str, path: Path, sheet: str,
     if len(late):
         raise DataError(f"{where}: {label} {late[0].date()} is after {why}; a release cannot report it "
                         f"({len(late)} such row(s))")
+    if {"migrants", "boats"} <= set(table.columns):
+        m, b = table["migrants"], table["boats"]
+        bad = b[(b > m) & b.notna() & m.notna()]
+        if len(bad):
+            raise DataError(
+                f"{where}: more boats than migrants on {len(bad)} {label}(s), e.g. {label} "
+                f"{bad.index[0].date()}: {b.loc[bad.index[0]]:,.0f} boats, {m.loc[bad.index[0]]:,.0f} migrants "
+                "(every counted boat carried at least one person; swapped columns?)"
+            )
     for (k, col), (record, when) in RECORDS.items():
         if k != kind or col not in table:
             continue
@@ -133,25 +142,17 @@ def check_release_tables(table: pd.DataFrame, kind: str, path: Path, sheet: str,
                    f"{record:,.0f} ({when}): {label} {_examples(high)}; check the release")
             report.append(msg)
             warnings.warn(msg, DataQualityWarning, stacklevel=4)
-    if {"migrants", "boats"} <= set(table.columns):
+    if kind == "daily" and {"migrants", "boats"} <= set(table.columns):
         m, b = table["migrants"], table["boats"]
-        bad = b[(b > m) & b.notna() & m.notna()]
-        if len(bad):
-            raise DataError(
-                f"{where}: more boats than migrants on {len(bad)} {label}(s), e.g. {label} "
-                f"{bad.index[0].date()}: {b.loc[bad.index[0]]:,.0f} boats, {m.loc[bad.index[0]]:,.0f} migrants "
-                "(every counted boat carried at least one person; swapped columns?)"
-            )
-        if kind == "daily":
-            ratio = (m / b.where(b > 0)).dropna()
-            odd = ratio[ratio > 2 * RECORD_PER_BOAT]
-            if len(odd):
-                d = odd.index[0]
-                msg = (f"{where}: {m.loc[d]:,.0f} migrants in {b.loc[d]:,.0f} boat(s) on {d.date()} "
-                       f"({odd.iloc[0]:.0f} per boat, more than twice the record of {RECORD_PER_BOAT:.0f}); "
-                       f"{len(odd)} such day(s); check the release")
-                report.append(msg)
-                warnings.warn(msg, DataQualityWarning, stacklevel=4)
+        ratio = (m / b.where(b > 0)).dropna()
+        odd = ratio[ratio > 2 * RECORD_PER_BOAT]
+        if len(odd):
+            d = odd.index[0]
+            msg = (f"{where}: {m.loc[d]:,.0f} migrants in {b.loc[d]:,.0f} boat(s) on {d.date()} "
+                   f"({odd.iloc[0]:.0f} per boat, more than twice the record of {RECORD_PER_BOAT:.0f}); "
+                   f"{len(odd)} such day(s); check the release")
+            report.append(msg)
+            warnings.warn(msg, DataQualityWarning, stacklevel=4)
     if {"uncontrolled_boats", "boats"} <= set(table.columns):
         u, b = table["uncontrolled_boats"], table["boats"]
         bad = u[(u > b) & u.notna()]

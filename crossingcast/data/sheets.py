@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
                 raise DataError(f"{name}: corrupt member {bad!r} in the ODS archive (checksum mismatch)")
     except zipfile.BadZipFile as exc:
         raise DataError(f"{name}: truncated or corrupt ODS file ({exc})") from exc
-    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
+    except (EOFError, OSError, zlib.error, zipfile.LargeZipFile) as exc:
         raise DataError(f"{name}: truncated or corrupt ODS file ({type(exc).__name__}: {exc})") from exc
     try:
         book = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
