@@ -206,6 +206,11 @@ def _looks_like_date(v) -> bool:
         return False
 
 
+def _is_prose(v) -> bool:
+    """Empty, or text with words in it (a footnote), as opposed to a number or a date."""
+    return is_empty(v) or (isinstance(v, str) and len(re.findall(r"[A-Za-z]{3,}", v)) >= 2)
+
+
 def _classify_rows(body: pd.DataFrame, date_col: int, count_cols: list[int]) -> tuple[list, list, list, list]:
     """Split rows below the header into data, blank, note and total rows (positions in ``body``)."""
     data, blank, notes, totals = [], [], [], []
@@ -217,8 +222,8 @@ def _classify_rows(body: pd.DataFrame, date_col: int, count_cols: list[int]) -> 
             (blank if all(is_empty(x) for x in row) else notes).append(i)
         elif isinstance(d, str) and _TOTAL_ROW.match(normalise_header(d)):
             totals.append(i)
-        elif counts_empty and not _looks_like_date(d):
-            notes.append(i)
+        elif all(_is_prose(x) for x in row) and not _looks_like_date(d):
+            notes.append(i)  # footnote text, wherever it sits in the row
         else:
             data.append(i)
     return data, blank, notes, totals

@@ -266,6 +266,37 @@ def total_row(s, wrong: int = 0):
     return s
 
 
+def relayout(s, *, row_offset: int = 0, col_offset: int = 0, orders: dict[str, list[int]] | None = None,
+             notes: int = 0, numbers_as: str = "number", dates_as: str = "date"):
+    """Several layout changes at once (for the property-based test).
+
+    ``row_offset`` title rows and ``col_offset`` blank columns before each table, columns in
+    ``orders[sheet]`` order, ``notes`` footnote rows below, counts typed as ``"number"``,
+    ``"text"`` or ``"thousands"`` text, dates as ``"date"`` cells or text in format
+    ``"iso"``, ``"dmy"``, ``"named"`` or ``"us"``.
+    """
+    s = _copy(s)
+    if numbers_as == "text":
+        s = numbers_as_text(s)
+    elif numbers_as == "thousands":
+        s = thousands_separators(s)
+    fmt = {"iso": dates_as_iso_text, "dmy": dates_as_dmy_text, "named": dates_as_named_month,
+           "us": dates_as_us_text}
+    if dates_as in fmt:
+        s = fmt[dates_as](s)
+    for k in ("SB_01", "SB_02"):
+        t = s[k]
+        if orders and k in orders:
+            t = t[list(orders[k])]
+        t.columns = range(col_offset, col_offset + t.shape[1])
+        for c in range(col_offset):
+            t.insert(c, c, None)
+        t = _rows_above(t, [[f"Title row {i + 1} of {k}"] if i % 2 == 0 else [] for i in range(row_offset)])
+        t = _rows_below(t, [[f"Note {i + 1}: provisional figures, see the 2026 user guide"] for i in range(notes)])
+        s[k] = t
+    return s
+
+
 LAYOUTS: dict[str, Callable] = {f.__name__: f for f in (
     title_rows, offset_right_and_down, footnotes_below, blank_rows_inside, columns_reordered_and_added,
     extra_sheets, sheet_renamed, numbers_as_text, thousands_separators, dates_as_iso_text, dates_as_dmy_text,
