@@ -376,3 +376,125 @@ def ensure_header_found(found, raw: pd.DataFrame, path: Path, sheet: str, spec: 
         f"{str(path)!r}, sheet {sheet!r}: required column(s) {missing} not found "
         f"(header row {best[0] + 1} reads {best[2]})"
     )
+
+
+# --------------------------------------------------------------------------- delimited text files
+_ISO_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _readable_date(v: str) -> bool:
+    try:
+        _classify_date(v)
+        return True
+    except CellError:
+        return False
+
+
+def _is_prose(v: str) -> bool:
+    return len(re.findall(r"[A-Za-z]{3,}", v)) >= 2
+
+
+def read_text_table(path: Path, required: Iterable[str], date_columns: Iterable[str] = (),
+                    error: type[DataError] = DataError) -> tuple[pd.DataFrame, list[str]]:
+    """Read a hand-edited CSV (``,``, ``;`` or tab separated) by its header names.
+
+    Title or comment lines above the header, blank lines, ``#`` comment lines
+    and footnote lines (a line of prose in one cell) are skipped; a UTF-8 byte
+    order mark is ignored; header names are compared stripped and lower-cased;
+    dates in ``date_columns`` that are not ``YYYY-MM-DD`` are read when they
+    have one reading (see :func:`parse_date_column`) and rewritten as
+    ``YYYY-MM-DD``.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    required : iterable of str
+        Lower-case header names that identify the header line.
+    date_columns : iterable of str
+        Columns holding dates.
+    error : type
+        The :class:`DataError` subclass to raise.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        All cells as stripped strings (empty string for a blank cell), and the
+        load report (every skipped line and rewritten value).
+
+    Raises
+    ------
+    DataError
+        (``error``) naming the file, line and column: no header line, a cell
+        beyond the header, an unreadable or ambiguous date.
+    """
+    import csv
+    import io
+
+    name = repr(str(path))
+    raw = path.read_bytes()
+    report: list[str] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+        report.append("not UTF-8: decoded as Windows-1252")
+    required = tuple(required)
+    found = None
+    for delim in (",", ";", "\t"):
+        reader = csv.reader(io.StringIO(text), delimiter=delim)
+        lines = [(reader.line_num, row) for row in reader]
+        for k, (_, row) in enumerate(lines):
+            cells = [c.strip().lower() for c in row]
+            if all(r in cells for r in required):
+                found = (delim, k, lines)
+                break
+        if found:
+            break
+    if found is None:
+        raise error(f"{name}: no header line naming the columns {list(required)} "
+                    "(comma, semicolon or tab separated)")
+    delim, k, lines = found
+    if delim != ",":
+        report.append(f"columns separated by {delim!r}")
+    if k:
+        report.append(f"header on line {lines[k][0]}; {k} line(s) above it skipped")
+    header = [c.strip().lower() for c in lines[k][1]]
+    if header != lines[k][1]:
+        report.append("header names stripped and lower-cased")
+    keep = [i for i, h in enumerate(header) if h]
+    body, skipped = [], []
+    for line_no, row in lines[k + 1:]:
+        cells = [c.strip() for c in row]
+        filled = [c for c in cells if c]
+        if not filled:
+            skipped.append((line_no, "blank"))
+            continue
+        if cells[0].startswith("#") or (len(filled) == 1 and _is_prose(filled[0])):
+            skipped.append((line_no, filled[0][:60]))
+            continue
+        extra = [i for i, c in enumerate(cells) if c and (i >= len(header) or not header[i])]
+        if extra:
+            raise error(f"{name}, line {line_no}: value {cells[extra[0]]!r} in column {extra[0] + 1}, which has "
+                        "no header")
+        cells += [""] * (len(header) - len(cells))
+        body.append([cells[i] for i in keep])
+    if skipped:
+        report.append(f"{len(skipped)} blank, comment or note line(s) skipped: "
+                      + "; ".join(f"line {n} ({w})" for n, w in skipped[:5]))
+    table = pd.DataFrame(body, columns=[header[i] for i in keep], dtype=object)
+    for col in date_columns:
+        if col not in table:
+            continue
+        pos = [i for i, v in enumerate(table[col]) if v and not _ISO_TEXT.fullmatch(v) and _readable_date(v)]
+        if not pos:
+            continue  # what is not a date at all is left for the caller to refuse, naming its row
+        try:
+            dates, notes = parse_date_column([table.at[i, col] for i in pos], [i + 1 for i in pos])
+        except CellError as exc:
+            raise error(f"{name}, column {col!r}, {exc} (data rows below the header)") from None
+        for i, d in zip(pos, dates):
+            table.at[i, col] = d.date().isoformat()
+        report.extend(f"column {col!r}: {n.replace('date(s)', 'non-ISO date(s)')}, rewritten as YYYY-MM-DD"
+                      for n in notes)
+    return table, report
