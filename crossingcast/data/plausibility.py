@@ -5,17 +5,15 @@ measured from all three real releases in ``../shared/data`` (2025-11-14,
 2025-12-31, 2026-05-01; the records are identical in each) and documented in
 ``docs/data.md``:
 
-==========================  ======  ===========================
-quantity                    record  date (first reached)
-==========================  ======  ===========================
-daily migrants (SB_01)       1,305  2022-09-03
-daily boats (SB_01)             36  2021-11-11
-weekly migrants (SB_02)      3,564  week ending 2022-08-28
-weekly boats (SB_02)            77  (SB_02)
-weekly migrants prevented    1,524  (SB_02, from May 2024)
-weekly events prevented         47  (SB_02, from May 2024)
-migrants per boat (a day)       89  (SB_01)
-==========================  ======  ===========================
+| quantity | record | where |
+| --- | --- | --- |
+| daily migrants (SB_01) | 1,305 | 2022-09-03 |
+| daily boats (SB_01) | 36 | 2021-11-11 |
+| weekly migrants (SB_02) | 3,564 | week ending 2022-08-28 |
+| weekly boats (SB_02) | 77 | week ending 2022-08-28 |
+| weekly migrants prevented | 1,524 | week ending 2024-09-01 |
+| weekly events prevented | 47 | week ending 2024-09-01 |
+| migrants per boat (one day) | 89 | 2025-10-12 |
 
 Rules (each message names the file, sheet, column, date and value):
 
@@ -56,11 +54,11 @@ RECORDS: dict[tuple[str, str], tuple[float, str]] = {
     ("daily", "migrants"): (1305, "2022-09-03"),
     ("daily", "boats"): (36, "2021-11-11"),
     ("weekly", "migrants"): (3564, "week ending 2022-08-28"),
-    ("weekly", "boats"): (77, "SB_02"),
-    ("weekly", "migrants_prevented"): (1524, "SB_02"),
-    ("weekly", "events_prevented"): (47, "SB_02"),
+    ("weekly", "boats"): (77, "week ending 2022-08-28"),
+    ("weekly", "migrants_prevented"): (1524, "week ending 2024-09-01"),
+    ("weekly", "events_prevented"): (47, "week ending 2024-09-01"),
 }
-#: Highest migrants per boat on one day in the real releases.
+#: Highest migrants per boat on one day in the real releases (2025-10-12).
 RECORD_PER_BOAT = 89.0
 WEEK_SLACK = pd.Timedelta(days=6)
 

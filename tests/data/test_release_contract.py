@@ -73,3 +73,18 @@ def test_release_weekly_matches_daily(name, loaded):
     common = weekly.index.intersection(sums.index)  # every SB_02 week is complete in SB_01 (2018-01-01 is a Monday)
     differ = weekly.loc[common, "migrants"].to_numpy() != sums.loc[common].to_numpy()
     assert differ.sum() <= 0.02 * len(common)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_plausibility_records_are_the_series_records(name, loaded):
+    """The thresholds of crossingcast.data.plausibility are the real records of every release."""
+    from crossingcast.data.plausibility import RECORD_PER_BOAT, RECORDS
+
+    tables = {"daily": loaded[name].daily, "weekly": loaded[name].weekly}
+    for (kind, col), (record, when) in RECORDS.items():
+        values = tables[kind][col]
+        assert values.max() == record
+        assert values.idxmax().date().isoformat() in when
+    daily = tables["daily"]
+    ratio = daily["migrants"] / daily["boats"].where(daily["boats"] > 0)
+    assert round(ratio.max()) == RECORD_PER_BOAT
