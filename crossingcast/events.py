@@ -210,6 +210,13 @@ def default_calendar() -> pd.DataFrame:
 def read_calendar(path: str | os.PathLike) -> pd.DataFrame:
     """Read a user events file (``.csv``, or ``.yaml``/``.yml`` holding a list of events).
 
+    A CSV is found by its header names (``name``, ``start``, ``category``) wherever it sits: title,
+    comment (``#``), blank and footnote lines are skipped, ``;`` or tab separators and a UTF-8 BOM
+    are accepted, and dates not written ``YYYY-MM-DD`` are read when they have one reading
+    (``31/01/2025``, ``31 January 2025``; day/month order decided per column, else refused).  Each
+    such repair is listed in ``attrs["load_report"]``; rewritten dates also raise a
+    ``DataQualityWarning``.
+
     Raises
     ------
     EventsError
@@ -220,8 +227,11 @@ def read_calendar(path: str | os.PathLike) -> pd.DataFrame:
         raise EventsError(f"{str(path)!r}: events file not found")
     suffix = path.suffix.lower()
     try:
+        report: list[str] = []
         if suffix == ".csv":
-            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            from crossingcast.data.sheets import read_text_table
+
+            table, report = read_text_table(path, ("name", "start", "category"), ("start", "end"), EventsError)
         elif suffix in (".yaml", ".yml"):
             import yaml
 
@@ -239,7 +249,16 @@ def read_calendar(path: str | os.PathLike) -> pd.DataFrame:
         raise EventsError(f"{str(path)!r}: could not read events file ({type(exc).__name__}: {exc})") from exc
     if table.empty:
         raise EventsError(f"{str(path)!r}: the events file holds no events")
-    return validate_calendar(table, origin=repr(str(path)))
+    out = validate_calendar(table, origin=repr(str(path)))
+    out.attrs["load_report"] = report
+    if any("rewritten" in line for line in report):
+        import warnings
+
+        from crossingcast.errors import DataQualityWarning
+
+        warnings.warn(f"{str(path)!r}: " + "; ".join(line for line in report if "rewritten" in line),
+                      DataQualityWarning, stacklevel=2)
+    return out
 
 
 def combine(*tables: pd.DataFrame, replace: bool = False) -> pd.DataFrame:

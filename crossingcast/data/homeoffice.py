@@ -18,35 +18,51 @@ preventions).  This module
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import time
 import warnings
-import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urljoin
 
 import numpy as np
 import pandas as pd
 
 from crossingcast.data.home import DataHome, resolve_data_dir
-from crossingcast.errors import DataError, DataQualityWarning, DownloadError, OfflineError, SchemaError
+from crossingcast.data.plausibility import check_release_tables
+from crossingcast.data.sheets import (
+    NOT_AVAILABLE,
+    CellError,
+    ensure_header_found,
+    find_header,
+    is_empty,
+    normalise_header,
+    parse_count,
+    parse_date_column,
+    read_workbook,
+)
+from crossingcast.errors import (
+    DataError,
+    DataQualityWarning,
+    DownloadError,
+    OfflineError,
+    SchemaError,
+)
 
 __all__ = [
     "PUBLICATION_URL",
+    "Release",
+    "fetch_release",
+    "find_ods_links",
+    "find_releases",
     "load_counts",
+    "load_vintages",
     "load_weekly",
     "read_release",
-    "find_releases",
-    "load_vintages",
     "revisions",
-    "find_ods_links",
-    "fetch_release",
-    "Release",
 ]
 
 PUBLICATION_URL = (
@@ -74,16 +90,8 @@ _WEEKLY_SPEC: dict[str, Callable[[str], bool]] = {
 }
 _REQUIRED_DAILY = ("date", "migrants", "boats")
 _REQUIRED_WEEKLY = ("week_ending", "migrants", "boats", "migrants_prevented", "events_prevented")
-_NOT_AVAILABLE = {"-", "–", "—", "..", ":", "n/a", "na", "[x]", "[z]", "x", "z"}
-
-
-def _normalise(text: object) -> str:
-    """Lower-case header text without footnote markers, punctuation or extra spaces."""
-    s = str(text).lower()
-    s = re.sub(r"\[[^\]]*\]", " ", s)  # [note 1], [x]
-    s = re.sub(r"\([^)]*\)", " ", s)
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+_NOT_AVAILABLE = NOT_AVAILABLE
+_TOTAL_ROW = re.compile(r"^(grand )?totals?\b|^all (days|weeks|dates)$")
 
 
 def _sheet_key(name: str) -> str:
@@ -92,11 +100,18 @@ def _sheet_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Release:
-    """A parsed release: its file, daily and weekly tables."""
+    """A parsed release: its file, daily and weekly tables, and its load report.
+
+    ``report`` lists, in reading order, every repair that changed the form of
+    the data (rows skipped above or below a table, text read as numbers or
+    dates, rows sorted, a sheet found under another name) and every
+    plausibility warning; the same list is in ``daily.attrs["load_report"]``.
+    """
 
     path: Path
     daily: pd.DataFrame
     weekly: pd.DataFrame
+    report: tuple[str, ...] = ()
 
     @property
     def end(self) -> pd.Timestamp:
@@ -106,47 +121,8 @@ class Release:
 
 # --------------------------------------------------------------------------- reading
 def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """All sheets of an ODS file as raw object tables (no header inference)."""
-    if not path.exists():
-        raise DataError(f"{str(path)!r}: file not found")
-    if path.stat().st_size == 0:
-        raise DataError(f"{str(path)!r}: the file is empty")
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-    if head != b"PK\x03\x04":
-        raise DataError(
-            f"{str(path)!r}: not an OpenDocument spreadsheet (.ods is a zip archive; "
-            f"this file starts with {head!r} — a CSV or HTML page saved as .ods?)"
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise DataError(f"{str(path)!r}: corrupt member {bad!r} in the ODS archive")
-            if "content.xml" not in zf.namelist():
-                raise DataError(f"{str(path)!r}: ODS archive has no content.xml")
-    except zipfile.BadZipFile as exc:
-        raise DataError(f"{str(path)!r}: truncated or corrupt ODS file ({exc})") from exc
-    try:
-        return pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
-    except Exception as exc:  # calamine raises its own error types
-        raise DataError(f"{str(path)!r}: could not read the spreadsheet ({type(exc).__name__}: {exc})") from exc
-
-
-def _find_header(raw: pd.DataFrame, spec: dict, required: Iterable[str]) -> tuple[int, dict[str, int]] | None:
-    """Locate the header row (within the first 30 rows) and map meanings to column positions."""
-    for r in range(min(len(raw), 30)):
-        cells = [_normalise(v) if isinstance(v, str) else "" for v in raw.iloc[r].tolist()]
-        mapping: dict[str, int] = {}
-        for key, pred in spec.items():
-            hits = [i for i, h in enumerate(cells) if h and pred(h)]
-            if len(hits) == 1:
-                mapping[key] = hits[0]
-            elif len(hits) > 1:
-                mapping[key] = -1  # ambiguous
-        if all(k in mapping for k in required):
-            return r, mapping
-    return None
+    """All sheets of an ODS file as raw object tables (see :func:`crossingcast.data.sheets.read_workbook`)."""
+    return read_workbook(path)
 
 
 def _locate_sheet(book: dict[str, pd.DataFrame], path: Path, wanted: str, spec: dict,
@@ -156,33 +132,22 @@ def _locate_sheet(book: dict[str, pd.DataFrame], path: Path, wanted: str, spec: 
     by_name = [s for s in book if key in _sheet_key(s)]
     candidates = by_name + [s for s in book if s not in by_name]
     for sheet in candidates:
-        found = _find_header(book[sheet], spec, required)
+        found = find_header(book[sheet], spec, required)
         if found is None:
             continue
         row, mapping = found
         ambiguous = [k for k, v in mapping.items() if v == -1]
         if ambiguous:
+            raw = book[sheet].iloc[row]
+            cols = {k: [str(raw.iloc[i]) for i in range(len(raw)) if isinstance(raw.iloc[i], str)
+                        and spec[k](normalise_header(raw.iloc[i]))] for k in ambiguous}
             raise SchemaError(
-                f"{str(path)!r}, sheet {sheet!r}: more than one column matches {ambiguous} "
-                f"(header row {row + 1})"
+                f"{str(path)!r}, sheet {sheet!r}, header row {row + 1}: more than one column matches "
+                f"{ambiguous}: {cols}"
             )
         return sheet, row, mapping
-    # Build a precise message: which sheet should it have been and what is missing.
     if by_name:
-        sheet = by_name[0]
-        raw = book[sheet]
-        best = None
-        for r in range(min(len(raw), 30)):
-            cells = [_normalise(v) if isinstance(v, str) else "" for v in raw.iloc[r].tolist()]
-            present = [k for k, p in spec.items() if any(h and p(h) for h in cells)]
-            if best is None or len(present) > len(best[1]):
-                best = (r, present, [str(v) for v in raw.iloc[r].tolist()])
-        missing = [k for k in required if best is None or k not in best[1]]
-        headers = best[2] if best else []
-        raise SchemaError(
-            f"{str(path)!r}, sheet {sheet!r}: required column(s) {missing} not found "
-            f"(header row {best[0] + 1 if best else '?'} reads {headers})"
-        )
+        ensure_header_found(None, book[by_name[0]], path, by_name[0], spec, required)
     raise SchemaError(
         f"{str(path)!r}: no sheet {wanted!r} (sheets are {list(book)}) and no other sheet has its "
         f"columns {list(required)}"
@@ -190,48 +155,37 @@ def _locate_sheet(book: dict[str, pd.DataFrame], path: Path, wanted: str, spec: 
 
 
 def _to_numeric(values: pd.Series, path: Path, sheet: str, column: str, header_row: int,
-                dates: pd.Series, allow_missing: bool) -> pd.Series:
-    """Convert a column to float: '-' -> NaN (not available); anything else non-numeric is an error."""
+                dates: pd.Series, allow_missing: bool, rows: list[int] | None = None,
+                report: list[str] | None = None) -> pd.Series:
+    """Convert a column to float: '-' -> NaN (not available); anything else non-numeric is an error.
+
+    ``rows`` are the 1-based sheet rows of ``values`` (default: consecutive
+    rows below ``header_row``).  Text read as a number is counted in ``report``.
+    """
+    rows = rows if rows is not None else [header_row + 2 + i for i in range(len(values))]
     out = np.full(len(values), np.nan)
+    n_text = 0
+    def where(i: int) -> str:
+        return f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {rows[i]} (date {_fmt_date(dates.iloc[i])})"
+
     for i, v in enumerate(values.tolist()):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        try:
+            fv, as_text = parse_count(v)
+        except CellError as exc:
+            raise DataError(f"{where(i)}: {exc}") from None
+        if np.isnan(fv):
             if allow_missing:
                 continue
-            raise DataError(
-                f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i} "
-                f"(date {_fmt_date(dates.iloc[i])}): empty cell where a count is required"
-            )
-        if isinstance(v, str):
-            s = v.strip().replace(",", "")
-            if s.lower() in _NOT_AVAILABLE:
-                if allow_missing:
-                    continue
-                raise DataError(
-                    f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i} "
-                    f"(date {_fmt_date(dates.iloc[i])}): {v!r} (not available) where a count is required"
-                )
-            try:
-                v = float(s)
-            except ValueError:
-                raise DataError(
-                    f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i} "
-                    f"(date {_fmt_date(dates.iloc[i])}): text {v!r} is not a number"
-                ) from None
-        if isinstance(v, bool):
-            raise DataError(f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i}: "
-                            f"boolean {v!r} is not a count")
-        fv = float(v)
+            what = f"{v!r} (not available)" if as_text else "empty cell"
+            raise DataError(f"{where(i)}: {what} where a count is required")
+        n_text += as_text
         if fv < 0:
-            raise DataError(
-                f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i} "
-                f"(date {_fmt_date(dates.iloc[i])}): negative count {fv:g}"
-            )
-        if not float(fv).is_integer():
-            raise DataError(
-                f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i} "
-                f"(date {_fmt_date(dates.iloc[i])}): non-integer count {fv:g}"
-            )
+            raise DataError(f"{where(i)}: negative count {fv:g}")
+        if not fv.is_integer():
+            raise DataError(f"{where(i)}: non-integer count {fv:g} (a count of people or boats is whole)")
         out[i] = fv
+    if n_text and report is not None:
+        report.append(f"sheet {sheet!r}, column {column!r}: {n_text} number(s) typed as text read as numbers")
     return pd.Series(out, index=values.index)
 
 
@@ -242,70 +196,126 @@ def _fmt_date(d) -> str:
         return repr(d)
 
 
-def _parse_dates(values: pd.Series, path: Path, sheet: str, column: str, header_row: int) -> pd.Series:
-    out = []
-    for i, v in enumerate(values.tolist()):
-        try:
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                if np.isnan(v):
-                    raise ValueError("empty")
-                ts = pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(v))  # spreadsheet serial
-            else:
-                ts = pd.Timestamp(v) if not isinstance(v, str) else pd.to_datetime(v.strip(), dayfirst=True)
-            if pd.isna(ts):
-                raise ValueError("empty")
-        except (ValueError, TypeError):
-            raise DataError(
-                f"{str(path)!r}, sheet {sheet!r}, column {column!r}, row {header_row + 2 + i}: "
-                f"{v!r} is not a date"
-            ) from None
-        out.append(ts.normalize())
-    return pd.Series(pd.DatetimeIndex(out), index=values.index)
+def _looks_like_date(v) -> bool:
+    if is_empty(v):
+        return False
+    try:
+        parse_date_column([v], [0])
+        return True
+    except CellError:
+        return False
 
 
-def _parse_table(book, path, wanted, spec, required, date_key, allow_missing) -> tuple[pd.DataFrame, str]:
+def _is_prose(v) -> bool:
+    """Empty, or text with words in it (a footnote), as opposed to a number or a date."""
+    return is_empty(v) or (isinstance(v, str) and len(re.findall(r"[A-Za-z]{3,}", v)) >= 2)
+
+
+def _classify_rows(body: pd.DataFrame, date_col: int, count_cols: list[int]) -> tuple[list, list, list, list]:
+    """Split rows below the header into data, blank, note and total rows (positions in ``body``)."""
+    data, blank, notes, totals = [], [], [], []
+    values = body.to_numpy(dtype=object)
+    for i, row in enumerate(values):
+        d = row[date_col]
+        counts_empty = all(is_empty(row[c]) for c in count_cols)
+        if is_empty(d) and counts_empty:
+            (blank if all(is_empty(x) for x in row) else notes).append(i)
+        elif isinstance(d, str) and _TOTAL_ROW.match(normalise_header(d)):
+            totals.append(i)
+        elif all(_is_prose(x) for x in row) and not _looks_like_date(d):
+            notes.append(i)  # footnote text, wherever it sits in the row
+        else:
+            data.append(i)
+    return data, blank, notes, totals
+
+
+def _parse_table(book, path, wanted, spec, required, date_key, allow_missing,
+                 report: list[str]) -> tuple[pd.DataFrame, str]:
     sheet, header_row, mapping = _locate_sheet(book, path, wanted, spec, required)
+    where = f"{str(path)!r}, sheet {sheet!r}"
     raw = book[sheet]
+    if sheet != wanted:
+        report.append(f"{wanted} table read from sheet {sheet!r}")
+    if header_row > 0:
+        above = [str(v) for v in raw.iloc[:header_row].to_numpy(dtype=object).ravel() if not is_empty(v)]
+        report.append(f"sheet {sheet!r}: header on row {header_row + 1}; {header_row} row(s) above it skipped"
+                      + (f" ({'; '.join(above)[:120]})" if above else ""))
     headers = [str(v) for v in raw.iloc[header_row].tolist()]
+    extra = [h for i, h in enumerate(headers) if i not in mapping.values() and not is_empty(raw.iat[header_row, i])]
+    if extra:
+        report.append(f"sheet {sheet!r}: column(s) {extra} not used")
     body = raw.iloc[header_row + 1:]
-    # Drop fully empty rows (formatting), and trailing footnote rows with no date and no numbers.
-    used = [c for c in mapping.values()]
-    body = body[~body.iloc[:, used].isna().all(axis=1)]
     date_col = mapping[date_key]
-    date_vals = body.iloc[:, date_col].tolist()
-    others_empty = body.iloc[:, [c for c in used if c != date_col]].isna().all(axis=1).to_numpy()
-    keep = [not (isinstance(v, str) and not re.search(r"\d", v) and empty)
-            for v, empty in zip(date_vals, others_empty)]
-    body = body[keep]
-    if body.empty:
-        raise DataError(f"{str(path)!r}, sheet {sheet!r}: no data rows below the header (row {header_row + 1})")
-    dates = _parse_dates(body.iloc[:, date_col], path, sheet, headers[date_col], header_row)
-    out = pd.DataFrame(index=pd.DatetimeIndex(dates.to_numpy(), name=date_key if date_key != "date" else "date"))
+    count_cols = [c for k, c in mapping.items() if k not in (date_key, "notes")]
+    data, blank, notes, totals = _classify_rows(body, date_col, count_cols)
+    sheet_rows = [int(r) + 1 for r in body.index]  # raw row i is sheet row i + 1
+    if blank:
+        report.append(f"sheet {sheet!r}: {len(blank)} blank row(s) dropped")
+    if notes:
+        texts = [str(x) for i in notes for x in body.iloc[i].tolist() if not is_empty(x)]
+        report.append(f"sheet {sheet!r}: {len(notes)} note row(s) without a date or counts dropped "
+                      f"(rows {[sheet_rows[i] for i in notes][:5]}: {'; '.join(texts)[:120]})")
+    if not data:
+        raise DataError(f"{where}: no data rows below the header (row {header_row + 1})")
+    rows = [sheet_rows[i] for i in data]
+    table = body.iloc[data]
+    try:
+        dates, date_notes = parse_date_column(table.iloc[:, date_col].tolist(), rows)
+    except CellError as exc:
+        raise DataError(f"{where}, column {headers[date_col]!r}, {exc}") from None
+    report.extend(f"sheet {sheet!r}, column {headers[date_col]!r}: {n}" for n in date_notes)
+    dates = pd.Series(pd.DatetimeIndex(dates), index=table.index)
+    out = pd.DataFrame(index=pd.DatetimeIndex(dates.to_numpy(), name=date_key))
     for key, col in mapping.items():
         if key in (date_key, "notes"):
             continue
         optional = key not in required or key == "uncontrolled_boats"
-        out[key] = _to_numeric(body.iloc[:, col], path, sheet, headers[col], header_row, dates,
-                               allow_missing=optional or key in allow_missing).to_numpy()
+        out[key] = _to_numeric(table.iloc[:, col], path, sheet, headers[col], header_row, dates,
+                               allow_missing=optional or key in allow_missing, rows=rows, report=report).to_numpy()
+    for i in totals:
+        _check_total_row(body.iloc[i], sheet_rows[i], out, mapping, headers, path, sheet, report)
     if "notes" in mapping:
-        notes = body.iloc[:, mapping["notes"]].astype(object)
-        out["revised"] = notes.map(lambda s: isinstance(s, str) and "revis" in s.lower()).to_numpy(dtype=bool)
+        notes_col = table.iloc[:, mapping["notes"]].astype(object)
+        out["revised"] = notes_col.map(lambda s: isinstance(s, str) and "revis" in s.lower()).to_numpy(dtype=bool)
     else:
         out["revised"] = False
-    # Order and uniqueness of dates.
     dup = out.index[out.index.duplicated()]
     if len(dup):
-        raise DataError(f"{str(path)!r}, sheet {sheet!r}, column {headers[date_col]!r}: duplicated date(s) "
+        raise DataError(f"{where}, column {headers[date_col]!r}: duplicated date(s) "
                         f"{sorted({d.date().isoformat() for d in dup})[:10]}")
     if not out.index.is_monotonic_increasing:
-        warnings.warn(f"{str(path)!r}, sheet {sheet!r}: dates are out of order; sorted them",
-                      DataQualityWarning, stacklevel=3)
+        pos = int(np.argmax(np.diff(out.index.asi8) < 0))
+        msg = (f"{where}: dates are out of order (row {rows[pos + 1]}, {out.index[pos + 1].date()}, follows "
+               f"{out.index[pos].date()}); sorted them")
+        report.append(msg)
+        warnings.warn(msg, DataQualityWarning, stacklevel=4)
         out = out.sort_index()
     return out, sheet
 
 
-def _daily_from_book(book, path: Path) -> pd.DataFrame:
-    daily, sheet = _parse_table(book, path, "SB_01", _DAILY_SPEC, _REQUIRED_DAILY, "date", allow_missing=())
+def _check_total_row(row, sheet_row, out, mapping, headers, path, sheet, report) -> None:
+    """A 'Total' row below the table is dropped; when its numbers disagree with the rows, warn."""
+    wrong = []
+    for key, col in mapping.items():
+        if key not in out.columns or is_empty(row.iloc[col]):
+            continue
+        try:
+            v, _ = parse_count(row.iloc[col])
+        except CellError as exc:
+            raise DataError(f"{str(path)!r}, sheet {sheet!r}, column {headers[col]!r}, row {sheet_row} "
+                            f"(total row): {exc}") from None
+        if not np.isnan(v) and v != out[key].sum():
+            wrong.append(f"{headers[col]} {v:,.0f} vs {out[key].sum():,.0f}")
+    msg = f"sheet {sheet!r}: total row {sheet_row} ({row.iloc[mapping[next(iter(mapping))]]!s}) dropped"
+    if wrong:
+        msg += f"; it disagrees with the sum of the rows: {', '.join(wrong)}"
+        warnings.warn(f"{str(path)!r}, {msg}", DataQualityWarning, stacklevel=5)
+    report.append(msg)
+
+
+def _daily_from_book(book, path: Path, report: list[str]) -> pd.DataFrame:
+    daily, sheet = _parse_table(book, path, "SB_01", _DAILY_SPEC, _REQUIRED_DAILY, "date", allow_missing=(),
+                                report=report)
     full = pd.date_range(daily.index[0], daily.index[-1], freq="D")
     if len(full) != len(daily):
         missing = full.difference(daily.index)
@@ -314,23 +324,29 @@ def _daily_from_book(book, path: Path) -> pd.DataFrame:
             f"{[d.date().isoformat() for d in missing[:5]]}"
         )
     daily.index = pd.DatetimeIndex(daily.index, freq="D", name="date")
-    for c in ("migrants", "boats"):
-        daily[c] = daily[c].astype("int64")
     if "uncontrolled_boats" not in daily:
         daily["uncontrolled_boats"] = np.nan
+    check_release_tables(daily, "daily", path, sheet, report)
+    for c in ("migrants", "boats"):
+        daily[c] = daily[c].astype("int64")
     daily = daily[["migrants", "boats", "uncontrolled_boats", "revised"]]
     daily.attrs = {"source": str(path), "sheet": sheet}
     return daily
 
 
-def _weekly_from_book(book, path: Path) -> pd.DataFrame:
+def _weekly_from_book(book, path: Path, report: list[str]) -> pd.DataFrame:
     weekly, sheet = _parse_table(book, path, "SB_02", _WEEKLY_SPEC, _REQUIRED_WEEKLY, "week_ending",
-                                 allow_missing=("migrants_prevented", "events_prevented"))
+                                 allow_missing=("migrants_prevented", "events_prevented"), report=report)
     weekly.index.name = "week_ending"
+    not_sunday = weekly.index[weekly.index.day_of_week != 6]
+    if len(not_sunday):
+        raise DataError(f"{str(path)!r}, sheet {sheet!r}: week ending {not_sunday[0].date()} is not a Sunday "
+                        f"({len(not_sunday)} such row(s)); SB_02 weeks end on Sundays")
     cols = ["migrants", "boats", "uncontrolled_boats", "migrants_prevented", "events_prevented", "revised"]
     for c in cols:
         if c not in weekly:
             weekly[c] = np.nan
+    check_release_tables(weekly, "weekly", path, sheet, report)
     weekly = weekly[cols]
     weekly.attrs = {"source": str(path), "sheet": sheet}
     return weekly
@@ -338,6 +354,13 @@ def _weekly_from_book(book, path: Path) -> pd.DataFrame:
 
 def read_release(path: str | os.PathLike) -> Release:
     """Parse one ``.ods`` release into its daily (SB_01) and weekly (SB_02) tables.
+
+    Each table is found by its header names wherever it sits in its sheet
+    (title or notes rows above, blank, note or total rows below, columns
+    reordered or added); dates and counts typed as text are read when they
+    have one reading.  Every such repair is listed in ``Release.report`` (and
+    ``daily.attrs["load_report"]``); the plausibility rules of
+    :mod:`crossingcast.data.plausibility` are applied.
 
     Parameters
     ----------
@@ -352,17 +375,25 @@ def read_release(path: str | os.PathLike) -> Release:
         the sheet says ``-``: not available), ``revised`` (bool).
         ``weekly``: index ``week_ending`` (Sundays) with the same counts plus
         ``migrants_prevented`` and ``events_prevented`` (NaN before May 2024).
+        ``report``: the load report (tuple of str).
 
     Raises
     ------
     DataError
         Naming file, sheet, column and row/date for anything that cannot be
-        parsed: missing sheets or columns, text in numeric cells, negative
-        counts, duplicated or missing dates, empty/corrupt files.
+        parsed or cannot be right: missing sheets, header rows or columns,
+        text that is not a number, ambiguous dates, negative or fractional
+        counts, duplicated or missing dates, implausible values, an Excel,
+        empty, truncated or corrupt file.
     """
     path = Path(path)
     book = _read_workbook(path)
-    return Release(path=path, daily=_daily_from_book(book, path), weekly=_weekly_from_book(book, path))
+    report: list[str] = []
+    daily = _daily_from_book(book, path, report)
+    weekly = _weekly_from_book(book, path, report)
+    daily.attrs["load_report"] = list(report)
+    weekly.attrs["load_report"] = list(report)
+    return Release(path=path, daily=daily, weekly=weekly, report=tuple(report))
 
 
 def find_releases(path: str | os.PathLike | None = None) -> list[Path]:
@@ -485,7 +516,7 @@ def find_ods_links(html: str, base_url: str = PUBLICATION_URL) -> list[str]:
     parser.feed(html)
     found: list[tuple[int, str]] = []
     for href, text in parser.links:
-        if not href or not re.search(r"\.ods(\?|#|$)", href, flags=re.I):
+        if not href or not re.search(r"\.ods(\?|#|$)", href, flags=re.IGNORECASE):
             continue
         url = urljoin(base_url, href)
         blob = (text + " " + href).lower()
@@ -507,7 +538,7 @@ def _verify_ods_bytes(data: bytes, name: str) -> Release:
             raise DownloadError(f"downloaded file {name!r} failed verification: {exc}") from exc
 
 
-def _get(session, url: str, timeout: float, retries: int, backoff: float) -> "object":
+def _get(session, url: str, timeout: float, retries: int, backoff: float) -> object:
     import requests
 
     last: Exception | None = None
