@@ -21,9 +21,10 @@ up to day *t - H* only (:func:`crossingcast.features.lag_features`).  A
 forecast for day *t = origin + h* with ``h`` in the bucket therefore uses
 data up to ``t - H <= origin`` and never the unknown future, and there is no
 recursion (no simulated arrivals fed back as features).  Days further ahead
-than the largest bucket use the largest bucket's model with features computed
-as of the origin (shift ``h``: staler than the model was trained on; a
-documented approximation).
+than the largest bucket use the largest bucket's model with features shifted
+by the next multiple of 28 days past the bucket (``>= h``, so at most 27 days
+staler than the origin; staler than the model was trained on: a documented
+approximation, which lets the hold-out calibration reproduce it exactly).
 
 Predictive distribution
 -----------------------
@@ -33,14 +34,19 @@ day × one plus negative-binomial excess, with a per-path log-normal level
 factor of mean one), so the daily mean equals the model's mean **exactly**.
 Its negative-binomial ``shape`` and ``level_sd`` are estimated **out of
 sample** inside :meth:`GBMForecaster.fit` (``calibration="holdout"``): the
-models are first fitted on data up to a year before the end, the held-out
-year is forecast from weekly rolling origins at every bucket horizon, and
-:func:`crossingcast.models.distributions.calibrate_hurdle` is run per bucket
-with the origin as group (so ``level_sd`` reflects the error of totals over
-the bucket's days).  The final models are then refitted on all data.  Buckets
-get their own ``(shape, level_sd)``; one standard-normal draw per path drives
-the level factor of every bucket, so the paths stay coherent across buckets
-and season totals get wide enough intervals.
+models are refitted at ``calibration_years`` (default 3) month-end cuts one
+year apart, each held-out year is forecast from weekly origins up to 366 days
+ahead, and :func:`crossingcast.models.distributions.calibrate_hurdle` is run
+per horizon band (``level_horizons_`` = the buckets plus 366) with the origin
+as group.  The bands' ``level_sd`` are made non-decreasing and raised to the
+floor of :func:`~crossingcast.models.distributions.level_sd_floor`; crossing
+days are persistent (``persistence="auto"``, estimated on the hold-out).  The
+final models are then refitted on all data; hold-out refits are cached so
+fits whose data agree up to a cut share them.  One standard-normal draw per
+path drives the level factor of every band, so the paths stay coherent across
+horizons and season totals get wide enough intervals.  Days beyond the largest
+bucket use the largest bucket's model with features shifted by the next
+multiple of 28 days past the bucket (at least ``h`` days old).
 """
 
 from __future__ import annotations
@@ -220,6 +226,12 @@ class GBMForecaster(BaseForecaster):
         How the hurdle ``shape``/``level_sd`` are estimated: out of sample on
         the last year (``"holdout"``, default, needs >= 2 years of data) or
         from in-sample fits (``"insample"``, fast, too narrow).
+    calibration_years : int
+        Held-out years of the ``"holdout"`` calibration (fewer when the data
+        are too short; each needs a year of training before it).
+    persistence : "auto" or float
+        Lag-1 persistence of crossing days in the paths (``"auto"``:
+        estimated on the hold-out; 0: independent days).
     n_paths : int
         Number of sample paths per forecast.
     random_state : int
@@ -234,7 +246,10 @@ class GBMForecaster(BaseForecaster):
     models_ : dict
         ``{H: {"mean": regressor, "cross": classifier}}``.
     calibration_ : dict
-        ``{H: {"shape": k, "level_sd": s, "n": n}}`` per bucket plus metadata.
+        ``{H: {"shape": k, "level_sd": s, "raw_level_sd": r, "n": n}}`` per band plus
+        ``level_sd_by_horizon``, ``persistence``, ``floor`` and ``method``.
+    level_horizons_ : list of int
+        Upper horizons of the calibration bands (the buckets, plus 366 with ``"holdout"``).
     y_ : pandas.Series
         The stored arrivals history (extended by :meth:`update`).
     """
@@ -471,7 +486,8 @@ class GBMForecaster(BaseForecaster):
         """Models fitted on data up to ``cut`` (cached: origins in the same month share their hold-out refits)."""
         import joblib
 
-        params = {k: v for k, v in self.get_params().items() if k not in ("n_paths", "n_jobs")}
+        params = {k: v for k, v in self.get_params().items()
+                  if k not in ("n_paths", "n_jobs", "persistence", "calibration_years", "calibration")}
         key = joblib.hash((params, self.backend_, self.objective_, list(self.buckets_), list(self.features_),
                            str(cut), y.loc[:cut].to_numpy(), exog.loc[:cut].to_numpy(), list(exog.columns)))
         hit = _HOLDOUT_CACHE.get(key)

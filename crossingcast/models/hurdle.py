@@ -64,20 +64,28 @@ Predictive distribution
 Paths from :func:`~crossingcast.models.distributions.hurdle_paths` with the
 per-day ``pi_t``, ``a_t = m_t`` and ``shape = 1/alpha``.  Daily NB noise
 alone gives far too narrow totals (level shifts and weather regimes move many
-days together), so a per-path log-normal level factor (``level_sd``) is
-calibrated on held-out last seasons: for each of the last
-``calibration_seasons`` (default 2) periods of ``calibration_days`` in the
-training window, the model is refitted on the training data before it, the
-period is forecast in consecutive 14-day blocks from the origin before each
-block, and :func:`~crossingcast.models.distributions.calibrate_hurdle`
-(shape held at ``1/alpha``) estimates ``level_sd`` from the pooled block
-totals.  One season alone gave unstable values (0 to 1.35 over the six
-origins above); two gave 0.3 to 1.1.  The factor is calibrated for 14-day
-blocks and applied unchanged at longer horizons.  With
-``calibration="none"`` (or when the window is too short for a hold-out)
-``level_sd = 0`` and the reason is recorded in ``calibration_``.
+days together), so a per-path log-normal level factor is calibrated on
+held-out seasons: for each of the last ``calibration_seasons`` (default 3)
+periods of ``calibration_days`` in the training window, the model is refitted
+on the training data before it and the period is forecast from origins every
+14 days, each up to 366 days ahead (to the end of the window).
+:func:`~crossingcast.models.distributions.calibrate_hurdle` (shape held at
+``1/alpha``) estimates ``level_sd`` per horizon band :data:`LEVEL_HORIZONS`
+(groups = origin) from the pooled origins; the values are made
+non-decreasing and raised to the floor of
+:func:`~crossingcast.models.distributions.level_sd_floor`
+(``calibration_["level_sd_by_horizon"]``; ``calibration_["level_sd"]`` is
+the 366-day value).  Crossing days are persistent (two-state Markov chain,
+``persistence="auto"``: estimated from the hold-out's first 28 days per
+origin).  When the model uses weather, the hold-out is also forecast with
+the climatology weather available at each refit, and futures labelled
+``"climatology"`` use that calibration (the spread matches how the forecast
+is made); given weather (forecast, weather year, oracle) uses the observed-
+weather calibration.  With ``calibration="none"`` (or when the window is too
+short for a hold-out) ``level_sd = 0`` and the reason is recorded in
+``calibration_``.  Figures: docs/models.md.
 
-Measured on the same six origins with the defaults: the Apr-Sep / Jul-Sep
+Measured before issue 15 (two seasons, one 14-day-block value) on the same six origins with the defaults: the Apr-Sep / Jul-Sep
 totals fell inside their 80% interval 5 times out of 6 (the miss: from
 2023-03-31, 9,800 forecast, interval 1,700..20,600, actual 21,037); the
 80% intervals are wide (e.g. 8,100..19,600 for Jul-Sep 2024, actual 11,755)
