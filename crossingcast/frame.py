@@ -41,6 +41,8 @@ __all__ = [
     "event_columns",
     "climatology_weather",
     "shift_weather_year",
+    "weather_years",
+    "weather_year_frames",
 ]
 
 TARGET = "migrants"
@@ -262,6 +264,78 @@ def shift_weather_year(history: pd.DataFrame, year: int, index: pd.DatetimeIndex
     out = history.loc[src, wcols].copy()
     out.index = pd.DatetimeIndex(index, name="date")
     return out
+
+
+def weather_years(history: pd.DataFrame, start, end) -> list[int]:
+    """Past years whose observed weather covers ``start..end`` shifted back (same month/day).
+
+    Year ``y`` qualifies when the dates moved to ``y`` (``start`` to ``y``,
+    ``end`` to ``y`` plus the span in years) lie inside the history's dates.
+    Weather-blind history: an empty list.
+    """
+    if not weather_columns(history):
+        return []
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    span = end.year - start.year
+    out = []
+    for y in range(history.index[0].year, history.index[-1].year + 1):
+        lo_day = 28 if (start.month == 2 and start.day == 29) else start.day
+        hi_day = 28 if (end.month == 2 and end.day == 29) else end.day
+        lo = pd.Timestamp(year=y, month=start.month, day=lo_day)
+        hi = pd.Timestamp(year=y + span, month=end.month, day=hi_day)
+        if lo >= history.index[0] and hi <= history.index[-1]:
+            out.append(y)
+    return out
+
+
+def weather_year_frames(history: pd.DataFrame, start, end, *, years=None,
+                        events: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
+    """Future frames for ``start..end``, one per past weather year (a weather-year ensemble).
+
+    Long-range forecasts without weather data should average the model's
+    response over past weather *years* (each a realistic sequence of calm and
+    windy spells), never plug in day-of-year mean weather
+    (:func:`climatology_weather`): the models are nonlinear in the weather, so
+    the response to average weather is not the average response.  Pool the
+    sample paths of the frames returned here with equal weight.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Frame with weather columns, up to the forecast origin.
+    start, end : date-like
+        Forecast period.
+    years : iterable of int, optional
+        Weather years to use; default :func:`weather_years` (all complete ones).
+    events : pandas.DataFrame, optional
+        Events calendar passed to :func:`future_frame`.
+
+    Returns
+    -------
+    dict
+        ``{year: future frame}`` (``attrs["weather_mode"] == "weather year <year>"``).
+
+    Raises
+    ------
+    FrameError
+        If the history has no weather columns, no complete weather year covers
+        the dates, or a requested year lacks weather for them.
+    """
+    if not weather_columns(history):
+        raise FrameError("weather_year_frames: the history frame has no weather columns")
+    index = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D", name="date")
+    avail = weather_years(history, index[0], index[-1])
+    chosen = avail if years is None else sorted({int(y) for y in years})
+    bad = [y for y in chosen if y not in avail]
+    if bad:
+        raise FrameError(f"weather_year_frames: weather year(s) {bad} do not cover {index[0].date()}..{index[-1].date()} "
+                         f"in the history (available: {avail})")
+    if not chosen:
+        raise FrameError(f"weather_year_frames: no complete past weather year covers {index[0].date()}.."
+                         f"{index[-1].date()} (the history's weather runs {history.index[0].date()}.."
+                         f"{history.index[-1].date()})")
+    return {y: future_frame(history, index[0], index[-1], weather=shift_weather_year(history, y, index),
+                            events=events, weather_mode=f"weather year {y}") for y in chosen}
 
 
 def future_frame(history: pd.DataFrame, start, end, *, weather: pd.DataFrame | None = None,

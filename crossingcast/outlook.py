@@ -41,10 +41,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crossingcast.errors import ScenarioError
+from crossingcast.errors import FrameError, ScenarioError
 from crossingcast.models.base import Forecast
 
-__all__ = ["summer_outlook", "short_range", "OutlookResult", "DEFAULT_SURGE_THRESHOLD",
+__all__ = ["summer_outlook", "short_range", "weather_year_forecast", "OutlookResult", "DEFAULT_SURGE_THRESHOLD",
            "OUTLOOK_MAX_HORIZON_DAYS"]
 
 #: Default surge threshold (arrivals per day): about the real series' 95th percentile since 2022.
@@ -184,6 +184,71 @@ def _restore(model, old: dict) -> None:
         setattr(model, k, v)
 
 
+def weather_year_forecast(model, history: pd.DataFrame, start, end, *, n_paths: int = 1000, seed: int = 0,
+                          years=None, events: pd.DataFrame | None = None) -> Forecast:
+    """Forecast ``start..end`` without future weather: pooled over past weather years when there is weather.
+
+    The forecast for a fitted ``model`` when no weather forecast is given.  If
+    ``history`` has weather columns, the model is run once per past weather
+    year (:func:`crossingcast.frame.weather_year_frames`; year ``k`` with seed
+    ``seed + k``, ``n_paths`` paths each) and the paths are pooled with equal
+    weight; the daily mean is the mean of the per-year means, so a total is
+    still a sum of daily means.  Day-of-year mean weather is never used.
+    Weather-blind history: the model's own forecast.
+
+    Parameters
+    ----------
+    model : fitted forecaster
+        Fitted on ``history``.
+    history : pandas.DataFrame
+        The frame the model was fitted on.
+    start, end : date-like
+        Forecast period (after the end of ``history``).
+    n_paths, seed : int
+        Paths per weather year and seed.
+    years : iterable of int, optional
+        Weather years (default: all complete past years).
+    events : pandas.DataFrame, optional
+        Events calendar of the future frames.
+
+    Returns
+    -------
+    Forecast
+        ``info["weather"]`` is ``"weather-year ensemble (N years: a..b)"`` (or
+        the model's own label when weather-blind) and ``info["weather_years"]``
+        lists the years.
+    """
+    from crossingcast.frame import future_frame, weather_columns, weather_year_frames
+
+    if not weather_columns(history):
+        saved = _set_paths(model, n_paths, seed)
+        try:
+            return model.predict(future_frame(history, start, end, events=events))
+        finally:
+            _restore(model, saved)
+    try:
+        frames = weather_year_frames(history, start, end, years=years, events=events)
+    except FrameError as exc:
+        raise ScenarioError(str(exc)) from None
+    saved = _set_paths(model, n_paths, seed)
+    means, paths, info = [], [], {}
+    try:
+        for k, (y, fut) in enumerate(frames.items()):
+            _set_paths(model, n_paths, seed + k)
+            fc = model.predict(fut)
+            means.append(fc.mean.to_numpy())
+            paths.append(fc.paths)
+            info = dict(fc.info)
+    finally:
+        _restore(model, saved)
+    ys = list(frames)
+    info["weather"] = f"weather-year ensemble ({len(ys)} years: {ys[0]}..{ys[-1]})"
+    info["weather_years"] = ys
+    first = next(iter(frames.values()))
+    return Forecast.from_paths(np.concatenate(paths, axis=0), first.index, model=getattr(model, "name", ""),
+                               mean=np.mean(means, axis=0), info=info)
+
+
 def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", weather_years=None,
                    n_paths: int = 1000, seed: int = 0, surge_threshold: float = DEFAULT_SURGE_THRESHOLD,
                    model_params: dict | None = None) -> OutlookResult:
@@ -224,8 +289,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
         Dates outside the data or the horizon, weather years on a weather-blind
         frame or without complete weather for the dates.
     """
-    from crossingcast.frame import future_frame, shift_weather_year, weather_columns
-    from crossingcast.scenarios import available_weather_years
+    from crossingcast.frame import future_frame, shift_weather_year, weather_columns, weather_years
 
     if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
         raise ScenarioError("summer_outlook: frame must be a non-empty daily DataFrame (crossingcast.build_frame)")
@@ -262,7 +326,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
 
     runs = []  # (year or None, mean (n_days,), paths (n, n_days))
     if wcols:
-        avail = available_weather_years(history, findex)
+        avail = weather_years(history, findex[0], findex[-1])
         if weather_years is None:
             years = avail
         else:

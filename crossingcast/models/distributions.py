@@ -19,13 +19,37 @@ By construction :math:`E[Y_t] = \\mu_t` exactly, so a model's predictive
 mean passes through unchanged and a forecast total is the sum of the daily
 means.  :func:`calibrate_hurdle` estimates ``shape`` and ``level_sd`` from
 out-of-sample residuals.
+
+Persistent crossing days
+------------------------
+Calm and windy spells last several days, so crossing days cluster.  With
+``persistence = rho > 0`` the indicators :math:`B_t` follow a two-state Markov
+chain (:func:`persistent_crossings`) whose transition probabilities keep each
+day's marginal :math:`P(B_t = 1) = \\pi_t` **exactly** and give the
+standardised indicators lag-1 correlation ``rho`` (lag-j correlation
+``rho**j``): with :math:`d_t = \\rho\\, s_t / s_{t-1}`,
+:math:`s_t = \\sqrt{\\pi_t (1 - \\pi_t)}`,
+
+.. math::
+
+    P(B_t = 1 \\mid B_{t-1} = 0) = \\pi_t - \\pi_{t-1} d_t, \\quad
+    P(B_t = 1 \\mid B_{t-1} = 1) = \\pi_t - \\pi_{t-1} d_t + d_t,
+
+with :math:`d_t` lowered where a probability would leave [0, 1] (the
+marginal stays exact; only the correlation of that day is smaller).  Means
+are unchanged; weekly totals get the spread of surge weeks and empty weeks.
+``rho`` is estimated by :func:`crossing_persistence` as the lag-1
+autocorrelation of the Pearson residuals ``(B_t - pi_t) / s_t`` of a model's
+own crossing probabilities (so persistence the model already explains,
+e.g. through observed weather, is not counted twice).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["hurdle_paths", "hurdle_variance", "calibrate_hurdle", "consistent_hurdle"]
+__all__ = ["hurdle_paths", "hurdle_variance", "calibrate_hurdle", "consistent_hurdle", "persistent_crossings",
+           "crossing_persistence", "monotone_level_sd", "level_sd_floor"]
 
 
 def consistent_hurdle(mu, p_cross) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,8 +75,151 @@ def hurdle_variance(mu, p_cross, shape: float, level_sd: float = 0.0) -> np.ndar
     return np.clip(e_y2 - mu ** 2, 0.0, None)
 
 
-def hurdle_paths(mu, p_cross, *, shape: float, level_sd: float = 0.0, n_paths: int = 1000,
-                 random_state=None) -> np.ndarray:
+def _level_factor(z: np.ndarray, level_sd, n_days: int) -> np.ndarray:
+    """Per-path, per-day level factor ``exp(sd_t z - sd_t**2 / 2)`` (mean one), ``z`` of shape (n_paths, 1)."""
+    sd = np.broadcast_to(np.asarray(level_sd, dtype=float), (n_days,))
+    if not np.any(sd > 0):
+        return np.ones((z.shape[0], 1))
+    if np.any(sd < 0) or not np.all(np.isfinite(sd)):
+        raise ValueError("level_sd must be finite and >= 0")
+    return np.exp(sd[None, :] * z - sd[None, :] ** 2 / 2)
+
+
+def persistent_crossings(u, p_cross, persistence: float = 0.0) -> np.ndarray:
+    """Turn uniforms into crossing-day indicators with exact marginals and lag-1 persistence.
+
+    Parameters
+    ----------
+    u : array-like
+        Uniforms on [0, 1), shape ``(n_paths, n_days)`` (e.g. common random
+        numbers of a paired scenario).
+    p_cross : array-like
+        Crossing probability per day, shape ``(n_days,)`` or ``(n_paths, n_days)``.
+    persistence : float
+        Lag-1 correlation ``rho`` in [0, 1) of the standardised indicators
+        (two-state Markov chain, see the module notes); 0 gives independent
+        days, ``u < p_cross`` exactly.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array ``(n_paths, n_days)``; ``P(B_t = 1) = p_cross_t`` exactly.
+
+    Notes
+    -----
+    Day ``t`` is a crossing day when ``u_t < P(B_t = 1 | B_{t-1})``; with
+    common uniforms two scenarios stay coupled, but (unlike independent days)
+    raising ``p_cross`` on one day can lower the next day's chance on some
+    paths, because the chain keeps the next day's marginal fixed.
+    """
+    u = np.asarray(u, dtype=float)
+    rho = float(persistence)
+    if not 0.0 <= rho < 1.0:
+        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
+    pi = np.broadcast_to(np.clip(np.asarray(p_cross, dtype=float), 0.0, 1.0), u.shape)
+    if rho == 0.0 or u.shape[1] < 2:
+        return u < pi
+    out = np.empty(u.shape, dtype=bool)
+    out[:, 0] = u[:, 0] < pi[:, 0]
+    s = np.sqrt(pi * (1.0 - pi))
+    for t in range(1, u.shape[1]):
+        p0, p1, s0, s1 = pi[:, t - 1], pi[:, t], s[:, t - 1], s[:, t]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(s0 > 0, rho * s1 / s0, 0.0)
+            hi = np.minimum(np.where(p0 > 0, p1 / p0, 0.0), np.where(p0 < 1, (1.0 - p1) / (1.0 - p0), 0.0))
+        d = np.clip(np.minimum(d, hi), 0.0, 1.0)
+        prob = p1 - p0 * d + d * out[:, t - 1]
+        out[:, t] = u[:, t] < prob
+    return out
+
+
+def crossing_persistence(y, p_cross, groups=None, *, max_rho: float = 0.9) -> float:
+    """Lag-1 persistence of crossing days beyond what the crossing probabilities explain.
+
+    The lag-1 correlation of the Pearson residuals ``(B_t - pi_t) / sqrt(pi_t (1 - pi_t))``
+    over consecutive days (within each group when ``groups`` is given; days
+    must be in date order), clipped to ``[0, max_rho]``.
+
+    Parameters
+    ----------
+    y : array-like
+        Observed daily arrivals (``B_t = y_t > 0``).
+    p_cross : array-like
+        The model's crossing probabilities for the same days (out of sample
+        where possible).
+    groups : array-like, optional
+        Label per day; pairs of days are only formed inside a group.
+
+    Returns
+    -------
+    float
+        ``rho`` for :func:`persistent_crossings` (0 when fewer than 30 pairs).
+    """
+    b = (np.asarray(y, dtype=float) > 0).astype(float)
+    pi = np.clip(np.asarray(p_cross, dtype=float), 0.0, 1.0)
+    ok = (pi > 1e-3) & (pi < 1 - 1e-3)
+    r = np.where(ok, (b - pi) / np.sqrt(np.where(ok, pi * (1 - pi), 1.0)), 0.0)
+    pair = ok[1:] & ok[:-1]
+    if groups is not None:
+        g = np.asarray(groups)
+        pair &= g[1:] == g[:-1]
+    if pair.sum() < 30:
+        return 0.0
+    a, c = r[1:][pair], r[:-1][pair]
+    den = np.sqrt((a ** 2).sum() * (c ** 2).sum())
+    rho = float((a * c).sum() / den) if den > 0 else 0.0
+    return float(np.clip(rho, 0.0, max_rho))
+
+
+def level_sd_floor(y, horizons, *, fraction: float = 0.5, years: int = 5, default_sd: float = 0.4) -> dict:
+    """A floor for the level factor's ``level_sd`` per horizon, from the year-to-year variability of the level.
+
+    The level (mean daily arrivals) of each of the last ``years`` 365-day
+    windows ending at the last date of ``y``; ``sd_yoy`` is the standard
+    deviation of the changes of its log (``log1p``) from one window to the
+    next (``default_sd`` when fewer than two changes are available).  The
+    floor for a horizon ``H`` is ``fraction * sd_yoy * sqrt(min(H, 365) / 365)``:
+    a model that reads the recent level explains part of the year-to-year
+    change, but no backtest showed it explaining more than half of it (see
+    docs/models.md), and level errors grow like a random walk's within a year.
+
+    Parameters
+    ----------
+    y : pandas.Series
+        Daily arrivals with a DatetimeIndex (the training data).
+    horizons : iterable of int
+        Upper horizons (days) of the buckets.
+    fraction, years, default_sd : float, int, float
+        See above.
+
+    Returns
+    -------
+    dict
+        ``{"sd_yoy": ..., "n_changes": ..., "fraction": ..., "floor": {H: value}}``.
+    """
+    v = np.asarray(y, dtype=float)
+    n = len(v) // 365
+    k = min(int(years), n)
+    levels = [v[len(v) - 365 * (j + 1): len(v) - 365 * j].mean() for j in range(k)][::-1]
+    changes = np.diff(np.log1p(levels)) if len(levels) >= 2 else np.array([])
+    sd_yoy = float(np.std(changes, ddof=1)) if len(changes) >= 2 else float(default_sd)
+    floor = {int(h): float(fraction * sd_yoy * np.sqrt(min(int(h), 365) / 365.0)) for h in horizons}
+    return {"sd_yoy": sd_yoy, "n_changes": int(len(changes)), "fraction": float(fraction), "floor": floor}
+
+
+def monotone_level_sd(values, floor=0.0) -> np.ndarray:
+    """Make per-bucket ``level_sd`` values (ordered by horizon) non-decreasing and at least ``floor``.
+
+    Each value is raised to its floor, then to the running maximum over the
+    shorter buckets (a total over a longer horizon cannot be more certain).
+    """
+    v = np.maximum(np.asarray(values, dtype=float), np.broadcast_to(np.asarray(floor, dtype=float),
+                                                                      np.shape(values)))
+    return np.maximum.accumulate(v)
+
+
+def hurdle_paths(mu, p_cross, *, shape, level_sd=0.0, n_paths: int = 1000, random_state=None,
+                 persistence: float = 0.0) -> np.ndarray:
     """Sample paths ``(n_paths, n_days)`` of daily arrivals with mean exactly ``mu``.
 
     Parameters
@@ -62,36 +229,58 @@ def hurdle_paths(mu, p_cross, *, shape: float, level_sd: float = 0.0, n_paths: i
     p_cross : array-like
         Probability that the day is a crossing day (lowered where needed so
         that a crossing day has at least one arrival).
-    shape : float
+    shape : float or array-like
         Negative-binomial shape of arrivals on a crossing day (smaller = more
-        overdispersed).
-    level_sd : float
-        Standard deviation of the log of the per-path level factor (0 = none).
+        overdispersed); one value or one per day.
+    level_sd : float or array-like
+        Standard deviation of the log of the per-path level factor (0 = none);
+        one value or one per day (e.g. growing with the horizon).  One
+        standard-normal draw per path drives every day's factor, so paths
+        stay coherent across horizons.
     n_paths : int
         Number of paths.
     random_state : int, numpy.random.Generator or None
         Seed; same seed -> identical paths.
+    persistence : float
+        Lag-1 persistence ``rho`` of crossing days (:func:`persistent_crossings`);
+        0 = independent days.  Daily marginals and means are unchanged.
 
     Returns
     -------
     numpy.ndarray
         Non-negative integer-valued float array of shape ``(n_paths, n_days)``.
     """
-    if shape <= 0:
+    shape_arr = np.asarray(shape, dtype=float)
+    if np.any(shape_arr <= 0) or not np.all(np.isfinite(shape_arr)):
         raise ValueError(f"shape must be > 0, got {shape}")
     rng = np.random.default_rng(random_state)
     mu, pi, a = consistent_hurdle(mu, p_cross)
     n_days = mu.shape[0]
-    factor = np.exp(level_sd * rng.standard_normal((n_paths, 1)) - level_sd ** 2 / 2) if level_sd > 0 \
+    sd = np.broadcast_to(np.asarray(level_sd, dtype=float), (n_days,))
+    # no draw without a level factor: the stream (and the paths) stay those of earlier versions
+    factor = _level_factor(rng.standard_normal((n_paths, 1)), sd, n_days) if np.any(sd > 0) \
         else np.ones((n_paths, 1))
-    cross = rng.random((n_paths, n_days)) < pi
-    lam = rng.gamma(shape, 1.0, size=(n_paths, n_days)) * (factor * a / shape)
+    cross = persistent_crossings(rng.random((n_paths, n_days)), pi, persistence)
+    if shape_arr.ndim == 0:
+        g = rng.gamma(float(shape_arr), 1.0, size=(n_paths, n_days))
+    else:
+        g = rng.gamma(np.broadcast_to(shape_arr, (n_paths, n_days)), 1.0)
+    lam = g * (factor * a / shape_arr)
     excess = rng.poisson(lam)
     return (cross * (1.0 + excess)).astype(float)
 
 
+def _persistence_cov(pi: np.ndarray, rho: float) -> np.ndarray:
+    """Covariance of the Markov-chain crossing indicators of consecutive days, zero diagonal."""
+    s = np.sqrt(pi * (1.0 - pi))
+    lag = np.abs(np.subtract.outer(np.arange(len(pi)), np.arange(len(pi))))
+    c = rho ** lag * np.outer(s, s)
+    np.fill_diagonal(c, 0.0)
+    return c
+
+
 def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
-                     max_shape: float = 100.0) -> dict:
+                     max_shape: float = 100.0, persistence: float = 0.0) -> dict:
     """Estimate ``shape`` and ``level_sd`` for :func:`hurdle_paths` from out-of-sample forecasts.
 
     Parameters
@@ -103,6 +292,13 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
     groups : array-like, optional
         Group label per day (e.g. forecast origin, or week); the level factor
         is estimated from the excess variance of the group totals (see Notes).
+        With ``persistence`` the days of a group must be consecutive and in
+        date order.
+    persistence : float
+        Lag-1 persistence of crossing days the paths will use
+        (:func:`persistent_crossings`); the covariance it adds to the group
+        totals is subtracted before the level factor is estimated, so the two
+        are not counted twice.
 
     Returns
     -------
@@ -123,6 +319,21 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
     pos = (y > 0) & (a > 0)
     n_excess = y[pos] - 1.0
     groups = None if groups is None else np.asarray(groups)
+    if groups is not None:  # per-group constants, computed once
+        _, gi = np.unique(groups, return_inverse=True)
+        ng = int(gi.max()) + 1
+        dev2 = np.bincount(gi, weights=y - mu, minlength=ng) ** 2
+        pia2 = np.bincount(gi, weights=pi * a, minlength=ng) ** 2
+        c_num = np.zeros(ng)
+        c_den = np.zeros(ng)
+        if persistence > 0:
+            # persistent crossing days add sum_{t != s} c_ts [(1 + a_t)(1 + a_s) + s2 a_t a_s]
+            for g in range(ng):
+                sel = np.flatnonzero(gi == g)
+                if len(sel) > 1:
+                    c = _persistence_cov(pi[sel], float(persistence))
+                    c_num[g] = (1 + a[sel]) @ c @ (1 + a[sel])
+                    c_den[g] = a[sel] @ c @ a[sel]
     shape, level_sd = max_shape, 0.0
     for _ in range(20):  # fixed point: shape given the level factor, level factor given shape
         s2 = np.expm1(level_sd ** 2)
@@ -142,11 +353,8 @@ def calibrate_hurdle(y, mu, p_cross, groups=None, *, min_shape: float = 0.2,
             # so s2 is a ratio of sums: excess variance of the totals over its loading.
             var_day = hurdle_variance(mu, pi, new_shape, 0.0)
             within = a ** 2 * pi * (1.0 - pi + 1.0 / new_shape)
-            num = den = 0.0
-            for g in np.unique(groups):
-                sel = groups == g
-                num += (y[sel].sum() - mu[sel].sum()) ** 2 - var_day[sel].sum()
-                den += within[sel].sum() + (pi[sel] * a[sel]).sum() ** 2
+            num = float(np.sum(dev2 - np.bincount(gi, weights=var_day, minlength=ng) - c_num))
+            den = float(np.sum(np.bincount(gi, weights=within, minlength=ng) + pia2 + c_den))
             if num > 0 and den > 0:
                 new_sd = float(np.sqrt(np.log1p(num / den)))
         done = abs(new_shape - shape) < 1e-4 * shape and abs(new_sd - level_sd) < 1e-5

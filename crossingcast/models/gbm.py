@@ -21,9 +21,10 @@ up to day *t - H* only (:func:`crossingcast.features.lag_features`).  A
 forecast for day *t = origin + h* with ``h`` in the bucket therefore uses
 data up to ``t - H <= origin`` and never the unknown future, and there is no
 recursion (no simulated arrivals fed back as features).  Days further ahead
-than the largest bucket use the largest bucket's model with features computed
-as of the origin (shift ``h``: staler than the model was trained on; a
-documented approximation).
+than the largest bucket use the largest bucket's model with features shifted
+by the next multiple of 28 days past the bucket (``>= h``, so at most 27 days
+staler than the origin; staler than the model was trained on: a documented
+approximation, which lets the hold-out calibration reproduce it exactly).
 
 Predictive distribution
 -----------------------
@@ -33,14 +34,19 @@ day × one plus negative-binomial excess, with a per-path log-normal level
 factor of mean one), so the daily mean equals the model's mean **exactly**.
 Its negative-binomial ``shape`` and ``level_sd`` are estimated **out of
 sample** inside :meth:`GBMForecaster.fit` (``calibration="holdout"``): the
-models are first fitted on data up to a year before the end, the held-out
-year is forecast from weekly rolling origins at every bucket horizon, and
-:func:`crossingcast.models.distributions.calibrate_hurdle` is run per bucket
-with the origin as group (so ``level_sd`` reflects the error of totals over
-the bucket's days).  The final models are then refitted on all data.  Buckets
-get their own ``(shape, level_sd)``; one standard-normal draw per path drives
-the level factor of every bucket, so the paths stay coherent across buckets
-and season totals get wide enough intervals.
+models are refitted at ``calibration_years`` (default 3) month-end cuts one
+year apart, each held-out year is forecast from weekly origins up to 366 days
+ahead, and :func:`crossingcast.models.distributions.calibrate_hurdle` is run
+per horizon band (``level_horizons_`` = the buckets plus 366) with the origin
+as group.  The bands' ``level_sd`` are made non-decreasing and raised to the
+floor of :func:`~crossingcast.models.distributions.level_sd_floor`; crossing
+days are persistent (``persistence="auto"``, estimated on the hold-out).  The
+final models are then refitted on all data; hold-out refits are cached so
+fits whose data agree up to a cut share them.  One standard-normal draw per
+path drives the level factor of every band, so the paths stay coherent across
+horizons and season totals get wide enough intervals.  Days beyond the largest
+bucket use the largest bucket's model with features shifted by the next
+multiple of 28 days past the bucket (at least ``h`` days old).
 """
 
 from __future__ import annotations
@@ -56,11 +62,22 @@ from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import lag_features
 from crossingcast.frame import TARGET, feature_columns, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
-from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle
+from crossingcast.models.distributions import (calibrate_hurdle, consistent_hurdle, crossing_persistence,
+                                               hurdle_paths, level_sd_floor, monotone_level_sd)
 
 __all__ = ["GBMForecaster", "default_features", "target_features"]
 
 _YEAR_LAG = 364  # same weekday last year
+_FAR_STEP = 28  # beyond the largest bucket, feature shifts step by 28 days (>= the horizon)
+_LEVEL_MAX_H = 366  # level_sd is calibrated to a year ahead
+_HOLDOUT_CACHE: dict = {}  # hold-out refits shared by fits whose data up to the cut are identical
+_HOLDOUT_CACHE_SIZE = 12
+
+
+def _month_end_before(day: pd.Timestamp) -> pd.Timestamp:
+    """The last day of the month before ``day`` (``day`` itself when it is a month end)."""
+    day = pd.Timestamp(day).normalize()
+    return day if day.is_month_end else day - pd.offsets.MonthEnd(1)
 
 
 def default_features(frame: pd.DataFrame) -> list[str]:
@@ -209,6 +226,12 @@ class GBMForecaster(BaseForecaster):
         How the hurdle ``shape``/``level_sd`` are estimated: out of sample on
         the last year (``"holdout"``, default, needs >= 2 years of data) or
         from in-sample fits (``"insample"``, fast, too narrow).
+    calibration_years : int
+        Held-out years of the ``"holdout"`` calibration (fewer when the data
+        are too short; each needs a year of training before it).
+    persistence : "auto" or float
+        Lag-1 persistence of crossing days in the paths (``"auto"``:
+        estimated on the hold-out; 0: independent days).
     n_paths : int
         Number of sample paths per forecast.
     random_state : int
@@ -223,7 +246,10 @@ class GBMForecaster(BaseForecaster):
     models_ : dict
         ``{H: {"mean": regressor, "cross": classifier}}``.
     calibration_ : dict
-        ``{H: {"shape": k, "level_sd": s, "n": n}}`` per bucket plus metadata.
+        ``{H: {"shape": k, "level_sd": s, "raw_level_sd": r, "n": n}}`` per band plus
+        ``level_sd_by_horizon``, ``persistence``, ``floor`` and ``method``.
+    level_horizons_ : list of int
+        Upper horizons of the calibration bands (the buckets, plus 366 with ``"holdout"``).
     y_ : pandas.Series
         The stored arrivals history (extended by :meth:`update`).
     """
@@ -233,7 +259,8 @@ class GBMForecaster(BaseForecaster):
                  windows: Sequence[int] = (7, 28, 91), features: Sequence[str] | None = None,
                  n_estimators: int = 50, learning_rate: float = 0.05, num_leaves: int = 7,
                  min_child_samples: int = 100, train_start="2019-01-01", offset: bool = True,
-                 calibration: str = "holdout", n_paths: int = 1000, random_state: int = 0, n_jobs: int = 1):
+                 calibration: str = "holdout", calibration_years: int = 3, persistence="auto",
+                 n_paths: int = 1000, random_state: int = 0, n_jobs: int = 1):
         self.backend = backend
         self.objective = objective
         self.horizons = horizons
@@ -247,6 +274,8 @@ class GBMForecaster(BaseForecaster):
         self.train_start = train_start
         self.offset = offset
         self.calibration = calibration
+        self.calibration_years = calibration_years
+        self.persistence = persistence
         self.n_paths = n_paths
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -345,6 +374,11 @@ class GBMForecaster(BaseForecaster):
             models[H] = self._fit_bucket(X, y.loc[rows].to_numpy(dtype=float))
         return models
 
+    def _band_of(self, h: np.ndarray) -> np.ndarray:
+        """Calibration band (upper horizon of ``level_horizons_``) of each horizon ``h``."""
+        b = np.asarray(self.level_horizons_)
+        return b[np.minimum(np.searchsorted(b, np.asarray(h), side="left"), len(b) - 1)]
+
     def _bucket_of(self, h: np.ndarray) -> np.ndarray:
         """Bucket upper horizon for each horizon ``h`` (largest bucket beyond it)."""
         b = np.asarray(self.buckets_)
@@ -366,36 +400,104 @@ class GBMForecaster(BaseForecaster):
             return out
         if self.calibration != "holdout":
             raise ModelError(f"GBMForecaster: calibration must be 'holdout' or 'insample', got {self.calibration!r}")
-        cut = last - pd.Timedelta(days=365)
-        if cut - pd.Timestamp(self.train_start or y.index[0]) < pd.Timedelta(days=365):
+        first = pd.Timestamp(self.train_start or y.index[0])
+        cuts = []
+        for j in range(1, int(self.calibration_years) + 1):
+            cut = _month_end_before(last - pd.Timedelta(days=365 * j))
+            if cut - max(first, y.index[0]) >= pd.Timedelta(days=365):
+                cuts.append(cut)
+        if not cuts:
             raise ModelError("GBMForecaster: calibration='holdout' needs at least two years of training data "
                              "(use calibration='insample' for short frames)")
-        models = self._fit_all(exog, y, cut)  # y after cut only enters features of rows after cut
-        held = exog.index[exog.index > cut]
-        preds = {}
-        for H in self.buckets_:
-            X = self._design(exog.loc[held], y, H)
-            preds[H] = self._predict_bucket(models[H], X)
-        yy = y.loc[held].to_numpy(dtype=float)
-        pos = {d: i for i, d in enumerate(held)}
-        lo = {H: (prev + 1) for prev, H in zip([0] + list(self.buckets_[:-1]), self.buckets_)}
+        hmax = self.buckets_[-1]
+        bands = list(self.level_horizons_)
+        lo = {H: prev + 1 for prev, H in zip([0] + bands[:-1], bands)}
+        rec = {H: ([], [], [], []) for H in bands}
+        short = ([], [], [])  # the first 28 days of each origin, for the persistence of crossing days
+        g = 0
+        for cut in cuts:
+            models, fill = self._holdout_models(exog, y, cut)
+            self.base_fill_ = fill
+            held = exog.index[(exog.index > cut) & (exog.index <= cut + pd.Timedelta(days=364 + bands[-1]))]
+            shifts = [H for H in self.buckets_] + sorted({self._far_shift(h) for h in range(hmax + 1, bands[-1] + 1)})
+            preds = {}
+            for sh in shifts:
+                X = self._design(exog.loc[held], y, sh)
+                preds[sh] = self._predict_bucket(models[min(sh, hmax)], X)
+            yy = y.loc[held].to_numpy(dtype=float)
+            n_held = len(held)
+            for origin in pd.date_range(cut, min(cut + pd.Timedelta(days=364), last - pd.Timedelta(days=1)),
+                                        freq="7D"):
+                o = (origin - cut).days  # day origin + h sits at position o + h - 1 of `held`
+                hh = np.arange(1, bands[-1] + 1)
+                ok = o + hh - 1 < n_held
+                hh = hh[ok]
+                sh = np.where(hh <= hmax, self._bucket_of(hh), [self._far_shift(x) for x in hh])
+                ii = o + hh - 1
+                mu = np.empty(len(hh))
+                pp = np.empty(len(hh))
+                for v in np.unique(sh):
+                    m_ = sh == v
+                    mu[m_], pp[m_] = preds[int(v)][0][ii[m_]], preds[int(v)][1][ii[m_]]
+                for H in bands:
+                    sel = (hh >= lo[H]) & (hh <= H)
+                    if sel.sum() == 0 or (H - lo[H] >= 7 and sel.sum() < (H - lo[H] + 1) // 2):
+                        continue  # a band needs at least half of its days
+                    for lst, v in zip(rec[H], (yy[ii[sel]], mu[sel], pp[sel], np.full(sel.sum(), g))):
+                        lst.append(v)
+                first28 = hh <= 28
+                for lst, v in zip(short, (yy[ii[first28]], pp[first28], np.full(first28.sum(), g))):
+                    lst.append(v)
+                g += 1
+        if self.persistence == "auto":
+            rho = crossing_persistence(*(np.concatenate(v) for v in short))
+        else:
+            rho = float(self.persistence)
+        floor = level_sd_floor(y[y.index >= first], bands)
         out = {}
-        for H in self.buckets_:
-            ys, ms, ps, gs = [], [], [], []
-            for k, origin in enumerate(pd.date_range(cut, last - pd.Timedelta(days=lo[H]), freq="7D")):
-                days = pd.date_range(origin + pd.Timedelta(days=lo[H]), min(origin + pd.Timedelta(days=H), last))
-                ii = np.array([pos[d] for d in days])
-                ys.append(yy[ii]), ms.append(preds[H][0][ii]), ps.append(preds[H][1][ii])
-                gs.append(np.full(len(ii), k))
-            if not ys:
-                out[H] = {"shape": 1.0, "level_sd": 0.5, "n": 0}
-                continue
-            out[H] = calibrate_hurdle(np.concatenate(ys), np.concatenate(ms), np.concatenate(ps),
-                                      groups=np.concatenate(gs))
-            out[H]["n_origins"] = len(ys)
-        out["method"] = (f"holdout: models fitted up to {cut.date()}, weekly origins over "
-                         f"{held[0].date()}..{last.date()}, calibrate_hurdle per bucket (groups = origin)")
+        raw = []
+        for H in bands:
+            ys, ms, ps, gs = rec[H]
+            if len(ys) < 3:
+                out[H] = {"shape": 1.0, "level_sd": 0.0, "n": 0, "n_origins": len(ys)}
+            else:
+                out[H] = calibrate_hurdle(*(np.concatenate(v) for v in (ys, ms, ps, gs)), persistence=rho)
+                out[H]["n_origins"] = len(ys)
+            raw.append(out[H]["level_sd"])
+        sd = monotone_level_sd(raw, [floor["floor"][H] for H in bands])
+        for H, r, v in zip(bands, raw, sd):
+            out[H]["raw_level_sd"] = float(r)
+            out[H]["level_sd"] = float(v)
+        out["persistence"] = float(rho)
+        out["floor"] = floor
+        out["level_sd_by_horizon"] = {int(H): float(v) for H, v in zip(bands, sd)}
+        out["method"] = (f"holdout: models refitted up to {', '.join(c.date().isoformat() for c in cuts)} "
+                         f"({len(cuts)} held-out years), weekly origins in the year after each, "
+                         f"calibrate_hurdle per horizon band to {bands[-1]} days (groups = origin), "
+                         f"non-decreasing with a floor")
         return out
+
+    def _far_shift(self, h: int) -> int:
+        """Feature shift for a horizon beyond the largest bucket: the next multiple of 28 days past it."""
+        hmax = self.buckets_[-1]
+        return int(hmax + _FAR_STEP * int(np.ceil((int(h) - hmax) / _FAR_STEP)))
+
+    def _holdout_models(self, exog: pd.DataFrame, y: pd.Series, cut: pd.Timestamp):
+        """Models fitted on data up to ``cut`` (cached: origins in the same month share their hold-out refits)."""
+        import joblib
+
+        params = {k: v for k, v in self.get_params().items()
+                  if k not in ("n_paths", "n_jobs", "persistence", "calibration_years", "calibration")}
+        key = joblib.hash((params, self.backend_, self.objective_, list(self.buckets_), list(self.features_),
+                           str(cut), y.loc[:cut].to_numpy(), exog.loc[:cut].to_numpy(), list(exog.columns)))
+        hit = _HOLDOUT_CACHE.get(key)
+        if hit is None:
+            models = self._fit_all(exog, y, cut)
+            hit = (models, self.base_fill_)
+            _HOLDOUT_CACHE[key] = hit
+            while len(_HOLDOUT_CACHE) > _HOLDOUT_CACHE_SIZE:
+                _HOLDOUT_CACHE.pop(next(iter(_HOLDOUT_CACHE)))
+        return hit
 
     # ------------------------------------------------------------------ API
     def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "GBMForecaster":
@@ -444,6 +546,12 @@ class GBMForecaster(BaseForecaster):
         self.backend_ = self._resolve_backend()
         self.objective_ = "poisson" if self.backend_ == "sklearn" else self.objective
         self.buckets_ = buckets
+        self.level_horizons_ = (buckets + [_LEVEL_MAX_H] if buckets[-1] < _LEVEL_MAX_H and
+                                self.calibration == "holdout" else list(buckets))
+        if not (isinstance(self.persistence, str) and self.persistence == "auto") and not (
+                isinstance(self.persistence, (int, float)) and 0 <= float(self.persistence) < 1):
+            raise ModelError(f"GBMForecaster: persistence must be 'auto' or a number in [0, 1), "
+                             f"got {self.persistence!r}")
         self.features_ = feats
         self.weather_features_ = [c for c in weather_columns(frame) if c in feats]
         self.target_ = target
@@ -560,9 +668,10 @@ class GBMForecaster(BaseForecaster):
             if sel.any():
                 X = self._design(exog[sel], tail(H, idx[sel][0]), H)
                 mu[sel], p[sel] = self._predict_bucket(self.models_[H], X)
-        for hh in np.unique(h[h > hmax]):  # beyond the largest bucket: features as of the origin
-            sel = h == hh
-            X = self._design(exog[sel], tail(int(hh), idx[sel][0]), int(hh))
+        far = np.array([self._far_shift(x) if x > hmax else 0 for x in h])
+        for sh in np.unique(far[far > 0]):  # beyond the largest bucket: features at least h days old
+            sel = far == sh
+            X = self._design(exog[sel], tail(int(sh), idx[sel][0]), int(sh))
             mu[sel], p[sel] = self._predict_bucket(self.models_[hmax], X)
         return pd.DataFrame({"h": h, "bucket": bucket, "mu": mu, "p_cross": p}, index=idx)
 
@@ -585,16 +694,13 @@ class GBMForecaster(BaseForecaster):
         """
         comp = self.predict_components(future)
         mu, pi, a = consistent_hurdle(comp["mu"].to_numpy(), comp["p_cross"].to_numpy())
-        cal_b = np.asarray(comp["bucket"])
-        shape = np.array([self.calibration_[int(b)]["shape"] for b in cal_b], dtype=float)
-        sd = np.array([self.calibration_[int(b)]["level_sd"] for b in cal_b], dtype=float)
-        rng = np.random.default_rng(self.random_state)
-        n, d = int(self.n_paths), len(mu)
-        z = rng.standard_normal((n, 1))
-        factor = np.exp(sd[None, :] * z - sd[None, :] ** 2 / 2)  # E = 1, shared draw across buckets
-        cross = rng.random((n, d)) < pi[None, :]
-        lam = rng.gamma(np.broadcast_to(shape, (n, d)), 1.0) * (factor * a[None, :] / shape[None, :])
-        paths = (cross * (1.0 + rng.poisson(lam))).astype(float)
+        band = self._band_of(comp["h"].to_numpy())
+        shape = np.array([self.calibration_[int(b)]["shape"] for b in band], dtype=float)
+        sd = np.array([self.calibration_[int(b)]["level_sd"] for b in band], dtype=float)
+        rho = float(self.calibration_.get("persistence", 0.0))
+        # one level draw per path for every band (coherent paths); persistent crossing days
+        paths = hurdle_paths(mu, pi, shape=shape, level_sd=sd, n_paths=int(self.n_paths),
+                             random_state=self.random_state, persistence=rho)
         weather = future.attrs.get("weather_mode", "none")
         info = {
             "weather": weather,

@@ -64,20 +64,28 @@ Predictive distribution
 Paths from :func:`~crossingcast.models.distributions.hurdle_paths` with the
 per-day ``pi_t``, ``a_t = m_t`` and ``shape = 1/alpha``.  Daily NB noise
 alone gives far too narrow totals (level shifts and weather regimes move many
-days together), so a per-path log-normal level factor (``level_sd``) is
-calibrated on held-out last seasons: for each of the last
-``calibration_seasons`` (default 2) periods of ``calibration_days`` in the
-training window, the model is refitted on the training data before it, the
-period is forecast in consecutive 14-day blocks from the origin before each
-block, and :func:`~crossingcast.models.distributions.calibrate_hurdle`
-(shape held at ``1/alpha``) estimates ``level_sd`` from the pooled block
-totals.  One season alone gave unstable values (0 to 1.35 over the six
-origins above); two gave 0.3 to 1.1.  The factor is calibrated for 14-day
-blocks and applied unchanged at longer horizons.  With
-``calibration="none"`` (or when the window is too short for a hold-out)
-``level_sd = 0`` and the reason is recorded in ``calibration_``.
+days together), so a per-path log-normal level factor is calibrated on
+held-out seasons: for each of the last ``calibration_seasons`` (default 3)
+periods of ``calibration_days`` in the training window, the model is refitted
+on the training data before it and the period is forecast from origins every
+14 days, each up to 366 days ahead (to the end of the window).
+:func:`~crossingcast.models.distributions.calibrate_hurdle` (shape held at
+``1/alpha``) estimates ``level_sd`` per horizon band :data:`LEVEL_HORIZONS`
+(groups = origin) from the pooled origins; the values are made
+non-decreasing and raised to the floor of
+:func:`~crossingcast.models.distributions.level_sd_floor`
+(``calibration_["level_sd_by_horizon"]``; ``calibration_["level_sd"]`` is
+the 366-day value).  Crossing days are persistent (two-state Markov chain,
+``persistence="auto"``: estimated from the hold-out's first 28 days per
+origin).  When the model uses weather, the hold-out is also forecast with
+the climatology weather available at each refit, and futures labelled
+``"climatology"`` use that calibration (the spread matches how the forecast
+is made); given weather (forecast, weather year, oracle) uses the observed-
+weather calibration.  With ``calibration="none"`` (or when the window is too
+short for a hold-out) ``level_sd = 0`` and the reason is recorded in
+``calibration_``.  Figures: docs/models.md.
 
-Measured on the same six origins with the defaults: the Apr-Sep / Jul-Sep
+Measured before issue 15 (two seasons, one 14-day-block value) on the same six origins with the defaults: the Apr-Sep / Jul-Sep
 totals fell inside their 80% interval 5 times out of 6 (the miss: from
 2023-03-31, 9,800 forecast, interval 1,700..20,600, actual 21,037); the
 80% intervals are wide (e.g. 8,100..19,600 for Jul-Sep 2024, actual 11,755)
@@ -93,14 +101,19 @@ import pandas as pd
 
 from crossingcast.errors import ModelError
 from crossingcast.features import lag_features
-from crossingcast.frame import TARGET, event_columns, weather_columns
+from crossingcast.frame import TARGET, climatology_weather, event_columns, weather_columns
 from crossingcast.models.base import BaseForecaster, Forecast
-from crossingcast.models.distributions import calibrate_hurdle, hurdle_paths
+from crossingcast.models.distributions import (calibrate_hurdle, crossing_persistence, hurdle_paths,
+                                               level_sd_floor, monotone_level_sd)
 
-__all__ = ["HurdleForecaster"]
+__all__ = ["HurdleForecaster", "LEVEL_HORIZONS"]
 
 _DAY = pd.Timedelta(days=1)
 _BLOCK = 14
+_ORIGIN_STEP = 14  # days between hold-out origins
+_MAX_H = 366
+#: Upper horizons (days) of the bands with their own ``level_sd`` (the last reaches a year).
+LEVEL_HORIZONS = (7, 14, 28, 63, 182, 366)
 
 
 def _fit_statsmodels(model_cls, y, X, maxiter: int, label: str, start_params=None, **kw):
@@ -163,7 +176,13 @@ class HurdleForecaster(BaseForecaster):
     calibration_seasons : int
         Number of held-out seasons (the last ones of the training window, each
         forecast by a refit on the training data before it; fewer if the
-        window is too short).  Pooling two seasons steadies ``level_sd``.
+        window is too short).  Pooling seasons steadies ``level_sd``.
+    persistence : "auto" or float
+        Lag-1 persistence of crossing days in the paths
+        (:func:`~crossingcast.models.distributions.persistent_crossings`):
+        ``"auto"`` estimates it in the hold-out
+        (:func:`~crossingcast.models.distributions.crossing_persistence`), a
+        number fixes it (0 = independent days).
     maxiter : int
         Maximum optimiser iterations per part.
     n_paths : int
@@ -200,7 +219,7 @@ class HurdleForecaster(BaseForecaster):
     def __init__(self, features=None, level_window: int = 56, level_lag: int = 14, level_mode: str = "anomaly",
                  train_start=None,
                  train_years: float = 4.0, calibration: str = "holdout", calibration_days: int = 365,
-                 calibration_seasons: int = 2,
+                 calibration_seasons: int = 3, persistence="auto",
                  maxiter: int = 200, n_paths: int = 1000, random_state: int = 0):
         self.features = features
         self.level_window = level_window
@@ -211,6 +230,7 @@ class HurdleForecaster(BaseForecaster):
         self.calibration = calibration
         self.calibration_days = calibration_days
         self.calibration_seasons = calibration_seasons
+        self.persistence = persistence
         self.maxiter = maxiter
         self.n_paths = n_paths
         self.random_state = random_state
@@ -365,6 +385,10 @@ class HurdleForecaster(BaseForecaster):
             raise ModelError(f"HurdleForecaster: level_mode must be 'raw' or 'anomaly', got {self.level_mode!r}")
         if self.calibration not in ("holdout", "none"):
             raise ModelError(f"HurdleForecaster: calibration must be 'holdout' or 'none', got {self.calibration!r}")
+        if not (isinstance(self.persistence, str) and self.persistence == "auto") and not (
+                isinstance(self.persistence, (int, float)) and 0 <= float(self.persistence) < 1):
+            raise ModelError(f"HurdleForecaster: persistence must be 'auto' or a number in [0, 1), "
+                             f"got {self.persistence!r}")
         idx = pd.DatetimeIndex(frame.index)
         if not idx.is_monotonic_increasing or len(pd.date_range(idx[0], idx[-1], freq="D")) != len(idx):
             raise ModelError("HurdleForecaster.fit: frame must be daily without gaps")
@@ -425,18 +449,22 @@ class HurdleForecaster(BaseForecaster):
 
     def _calibrate(self, frame, y, feats, rows) -> dict:
         if self.calibration == "none":
-            return {"level_sd": 0.0, "method": "none", "reason": "calibration='none'"}
+            return {"level_sd": 0.0, "level_sd_by_horizon": {}, "persistence": 0.0, "method": "none",
+                    "reason": "calibration='none'"}
         idx = pd.DatetimeIndex(frame.index)
         train_idx = idx[rows]
         n_hold = int(self.calibration_days)
         n_seasons = min(int(self.calibration_seasons), (len(train_idx) - 365) // n_hold)
         if n_seasons < 1:
-            return {"level_sd": 0.0, "method": "none",
+            return {"level_sd": 0.0, "level_sd_by_horizon": {}, "persistence": 0.0, "method": "none",
                     "reason": f"training window of {len(train_idx)} days too short for a {n_hold}-day hold-out "
                               f"after at least 365 training days"}
         level_all = self._level_train(y) if self.use_level_ else None
-        ys, mus, ps, gs, seasons = [], [], [], [], []
-        g = 0
+        end = train_idx[-1]
+        wcols = [c for c in self.weather_features_ if c in feats]
+        modes = ("given", "climatology") if wcols else ("given",)
+        rec = {m: [] for m in modes}  # per origin: (h, y, mu, p)
+        seasons = []
         for j in range(n_seasons):
             hold = train_idx[len(train_idx) - (j + 1) * n_hold: len(train_idx) - j * n_hold]
             sub_rows = rows & (idx < hold[0])
@@ -446,33 +474,82 @@ class HurdleForecaster(BaseForecaster):
             except ModelError as exc:
                 seasons.append({"start": hold[0].date().isoformat(), "failed": str(exc)})
                 continue
-            s0 = len(ys)
-            s = hold[0]
-            while s <= hold[-1]:
-                e = min(s + pd.Timedelta(days=_BLOCK - 1), hold[-1])
-                dates = pd.date_range(s, e, freq="D")
-                level = self._level_origin(y[y.index < s]) if self.use_level_ else None
-                p, m = self._components(sub, frame.loc[dates], level)
-                ys.append(y.reindex(dates).to_numpy())
-                mus.append(p * (1 + m))
-                ps.append(p)
-                gs.append(np.full(len(dates), g))
-                s, g = e + _DAY, g + 1
+            span = pd.date_range(hold[0], end, freq="D")
+            exo = {"given": frame.loc[span, feats]}
+            if "climatology" in modes:  # the weather a forecast without weather data would use then
+                past = frame.loc[frame.index < hold[0]]
+                clim = exo["given"].copy()
+                clim[wcols] = climatology_weather(past, span)[wcols].to_numpy()
+                exo["climatology"] = clim
+            n_orig = 0
+            for o in pd.date_range(hold[0] - _DAY, hold[-1] - _DAY, freq=f"{_ORIGIN_STEP}D"):
+                days = pd.date_range(o + _DAY, min(o + pd.Timedelta(days=_MAX_H), end), freq="D")
+                level = self._level_origin(y[y.index <= o]) if self.use_level_ else None
+                yy = y.reindex(days).to_numpy()
+                h = np.arange(1, len(days) + 1)
+                for m in modes:
+                    p, mm = self._components(sub, exo[m].loc[days], level)
+                    rec[m].append((h, yy, p * (1 + mm), p))
+                n_orig += 1
             seasons.append({"start": hold[0].date().isoformat(), "end": hold[-1].date().isoformat(),
-                            "sum_mean": float(np.concatenate(mus[s0:]).sum()),
-                            "sum_observed": float(np.concatenate(ys[s0:]).sum())})
-        if not ys:
-            return {"level_sd": 0.0, "method": "none", "reason": "every hold-out refit failed",
-                    "seasons": seasons}
-        yv, mu, p, grp = (np.concatenate(v) for v in (ys, mus, ps, gs))
+                            "refit_until": (hold[0] - _DAY).date().isoformat(), "n_origins": n_orig})
+        if not rec["given"]:
+            return {"level_sd": 0.0, "level_sd_by_horizon": {}, "persistence": 0.0, "method": "none",
+                    "reason": "every hold-out refit failed", "seasons": seasons}
         k = self.shape_
-        fixed = calibrate_hurdle(yv, mu, p, groups=grp, min_shape=k, max_shape=k)
-        free = calibrate_hurdle(yv, mu, p, groups=grp)
-        return {"level_sd": float(fixed["level_sd"]), "method": "holdout", "shape": k,
-                "seasons": seasons, "block_days": _BLOCK, "n_blocks": int(g),
-                "holdout_sum_mean": float(mu.sum()), "holdout_sum_observed": float(yv.sum()),
-                "holdout_mean_p_cross": float(p.mean()), "holdout_crossing_share": float((yv > 0).mean()),
-                "holdout_free_shape": float(free["shape"]), "holdout_free_level_sd": float(free["level_sd"])}
+        out = {"method": "holdout", "shape": k, "seasons": seasons, "origin_step_days": _ORIGIN_STEP,
+               "n_origins": len(rec["given"]), "horizons": list(LEVEL_HORIZONS)}
+        # persistence of crossing days beyond the model's probabilities (first 28 days of each origin)
+        short = [(r[1][:28], r[3][:28], np.full(min(28, len(r[1])), i)) for i, r in enumerate(rec["given"])]
+        rho = crossing_persistence(*(np.concatenate(v) for v in zip(*short))) if self.persistence == "auto" \
+            else float(self.persistence)
+        out["persistence"] = rho
+        floor = level_sd_floor(y[y.index <= end].iloc[-len(train_idx):], LEVEL_HORIZONS)
+        out["floor"] = floor
+        for m in modes:
+            raw = []
+            for lo, hi in zip((0,) + LEVEL_HORIZONS[:-1], LEVEL_HORIZONS):
+                ys, mus, ps, gs = [], [], [], []
+                for i, (h, yy, mu, p) in enumerate(rec[m]):
+                    sel = (h > lo) & (h <= hi)
+                    if hi - lo > 7 and sel.sum() < (hi - lo) // 2:  # a band needs most of its days
+                        continue
+                    ys.append(yy[sel]), mus.append(mu[sel]), ps.append(p[sel]), gs.append(np.full(sel.sum(), i))
+                if len(ys) < 3:
+                    raw.append(0.0)
+                    continue
+                cal = calibrate_hurdle(*(np.concatenate(v) for v in (ys, mus, ps, gs)), min_shape=k, max_shape=k,
+                                       persistence=rho)
+                raw.append(float(cal["level_sd"]))
+            sd = monotone_level_sd(raw, [floor["floor"][H] for H in LEVEL_HORIZONS])
+            key = "level_sd_by_horizon" if m == "given" else "level_sd_by_horizon_climatology"
+            out[key] = {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, sd)}
+            out[("raw_" + key)] = {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, raw)}
+        out["level_sd"] = out["level_sd_by_horizon"][LEVEL_HORIZONS[-1]]  # the season-ahead value (summary)
+        yv = np.concatenate([r[1][:_BLOCK] for r in rec["given"]])
+        mv = np.concatenate([r[2][:_BLOCK] for r in rec["given"]])
+        pv = np.concatenate([r[3][:_BLOCK] for r in rec["given"]])
+        out.update({"holdout_sum_mean": float(mv.sum()), "holdout_sum_observed": float(yv.sum()),
+                    "holdout_mean_p_cross": float(pv.mean()), "holdout_crossing_share": float((yv > 0).mean())})
+        return out
+
+    def level_sd_for(self, h, weather_mode: str = "given") -> np.ndarray:
+        """``level_sd`` for horizons ``h`` (days after ``last_date_``) under a weather mode.
+
+        ``weather_mode == "climatology"`` uses the values calibrated with
+        climatology weather in the hold-out (when the model uses weather);
+        any other mode the values calibrated with the observed weather.
+        """
+        self._check_fitted()
+        cal = self.calibration_
+        table = cal.get("level_sd_by_horizon_climatology") if weather_mode == "climatology" else None
+        table = table or cal.get("level_sd_by_horizon") or {}
+        h = np.asarray(h, dtype=int)
+        if not table:
+            return np.full(h.shape, float(cal.get("level_sd", 0.0)))
+        H = np.array(sorted(table))
+        vals = np.array([table[k] for k in H])
+        return vals[np.minimum(np.searchsorted(H, h, side="left"), len(H) - 1)]
 
     # ------------------------------------------------------------------ update / predict
     def update(self, frame: pd.DataFrame) -> "HurdleForecaster":
@@ -564,10 +641,13 @@ class HurdleForecaster(BaseForecaster):
         """
         comp = self.predict_components(future)
         idx = pd.DatetimeIndex(comp.index)
-        paths = hurdle_paths(comp["mu"].to_numpy(), comp["p_cross"].to_numpy(), shape=self.shape_,
-                             level_sd=float(self.calibration_["level_sd"]), n_paths=int(self.n_paths),
-                             random_state=self.random_state)
         h = ((idx - self.last_date_) / _DAY).to_numpy().astype(int)
+        wmode = future.attrs.get("weather_mode", "none")
+        sd = self.level_sd_for(h, "climatology" if wmode == "climatology" else "given")
+        rho = float(self.calibration_.get("persistence", 0.0))
+        paths = hurdle_paths(comp["mu"].to_numpy(), comp["p_cross"].to_numpy(), shape=self.shape_,
+                             level_sd=sd, n_paths=int(self.n_paths), random_state=self.random_state,
+                             persistence=rho)
         info = {
             "weather": future.attrs.get("weather_mode", "none"),
             "weather_blind": not self.weather_features_,
@@ -577,7 +657,8 @@ class HurdleForecaster(BaseForecaster):
             "train": f"{self.train_start_.date()}..{self.train_end_.date()}",
             "level": None if not self.use_level_ else float(comp["level"].iloc[0]),
             "shape": self.shape_,
-            "level_sd": float(self.calibration_["level_sd"]),
+            "level_sd": [float(sd.min()), float(sd.max())],
+            "persistence": rho,
             "dropped_features": dict(self.dropped_features_),
             "converged": bool(self.convergence_["cross_converged"] and self.convergence_["count_converged"]),
             "convergence_warnings": list(self.convergence_["warnings"]),

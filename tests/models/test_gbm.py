@@ -230,3 +230,22 @@ def test_weather_aware_beats_weather_blind(weather_frame):
     pa = aware.predict_components(fut)["p_cross"].to_numpy()
     calm = w.loc[test_idx, "calm"].to_numpy() > 0
     assert pa[calm].mean() > pa[~calm].mean() + 0.3
+
+
+def test_level_sd_grows_with_horizon_to_a_year_and_never_collapses(fitted, hist):
+    """Issue 15: pooled hold-out years, bands reaching 366 days, non-decreasing, above the floor.
+
+    (Before: one held-out year, level_sd 0.0 for the 28/63/182-day buckets at origin 2024-09-30,
+    and the 182-day value reused to a year.)"""
+    cal = fitted.calibration_
+    assert fitted.level_horizons_ == [14, 366]
+    assert "3 held-out years" in cal["method"]
+    sd = [cal["level_sd_by_horizon"][h] for h in (14, 366)]
+    assert sd[0] <= sd[1]
+    assert all(v >= cal["floor"]["floor"][h] > 0 for h, v in zip((14, 366), sd))
+    assert cal[366]["n_origins"] >= 50 and 0 <= cal["persistence"] < 1
+    fc = fitted.predict(future_frame(hist, fitted.last_date_ + pd.Timedelta(days=1),
+                                     fitted.last_date_ + pd.Timedelta(days=300)))
+    assert np.allclose(fc.total()["mean"], fc.mean.sum())
+    assert fc.total(quantiles=(0.1, 0.9)).pipe(lambda t: t["p90"] / t["p10"]) > 1.5
+
