@@ -6,7 +6,7 @@ name                model
 ``seasonal_naive``  same days last year (or last week), residual-bootstrap paths
 ``climatology``     day-of-year mean over past years, empirical spread
 ``hurdle``          hurdle negative binomial (statsmodels): P(crossing day) × E[arrivals | crossing]
-``sarimax``         SARIMAX on a variance-stabilised scale, simulated back-transform
+``sarimax``         SARIMAX on log weekly totals, day shares (design='daily_sqrt': old)
 ``gbm``             LightGBM (Poisson/Tweedie), HistGradientBoosting fallback
 ==================  ==========================================================
 
@@ -42,7 +42,9 @@ def make_forecaster(name: str, **params) -> BaseForecaster:
     elif key == "hurdle":
         from crossingcast.models.hurdle import HurdleForecaster as cls
     elif key == "sarimax":
-        from crossingcast.models.sarimax import SarimaxForecaster as cls
+        from crossingcast.models.sarimax import sarimax_forecaster
+
+        return sarimax_forecaster(**params)
     elif key == "gbm":
         from crossingcast.models.gbm import GBMForecaster as cls
     else:

@@ -1,4 +1,4 @@
-"""SARIMAX on a variance-stabilised scale, with a simulated (or analytic) back-transform.
+"""The daily design (``design="daily_sqrt"``): SARIMAX on a variance-stabilised scale of daily counts, simulated back-transform.
 
 Model
 -----
@@ -42,7 +42,7 @@ with :math:`s=\\sqrt v`, :math:`a=m/s`,
 
 Updating
 --------
-:meth:`SarimaxForecaster.update` absorbs new observations with
+:meth:`DailySarimax.update` absorbs new observations with
 ``results.append(new, exog=..., refit=False)``: the parameters stay fixed and
 the Kalman filter runs over the combined data, so later forecasts condition
 on all observations (``update_method="extend"`` filters only the new rows,
@@ -63,8 +63,9 @@ from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features, fourier_terms
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
+from crossingcast.models.sarimax.simulate import simulate_state_space
 
-__all__ = ["SarimaxForecaster", "TRANSFORMS", "clipped_backtransform_mean", "simulate_state_space"]
+__all__ = ["DailySarimax", "TRANSFORMS", "clipped_backtransform_mean"]
 
 TRANSFORMS = ("sqrt", "log1p", "none")
 _MEAN_METHODS = ("simulate", "analytic")
@@ -88,65 +89,6 @@ def _backward(z: np.ndarray, transform: str) -> np.ndarray:
     if transform == "log1p":
         return np.expm1(z)
     return z
-
-
-def _psd_sqrt(cov: np.ndarray) -> np.ndarray:
-    """A matrix ``L`` with ``L @ L.T == cov`` for a (possibly singular) covariance matrix."""
-    cov = (np.asarray(cov, dtype=float) + np.asarray(cov, dtype=float).T) / 2
-    w, v = np.linalg.eigh(cov)
-    return v * np.sqrt(np.clip(w, 0.0, None))
-
-
-def simulate_state_space(results, X: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-    """Joint sample paths of the next ``len(X)`` observations of a fitted statsmodels state-space model.
-
-    The same distribution as ``results.simulate(len(X), anchor="end", repetitions=n_paths, exog=X)``
-    (the initial state drawn from the one-step-ahead predicted state distribution at the end of the
-    sample, then the transition and observation equations with Gaussian disturbances), vectorised
-    over paths: statsmodels runs its simulation smoother once per repetition, which dominated the
-    cost of a backtest.  The predictive mean path comes from ``results.get_forecast`` (which applies
-    the regression and intercepts); only the zero-mean deviations are simulated here, so the system
-    matrices must be time-invariant (they are for SARIMAX; otherwise this falls back to statsmodels).
-
-    Parameters
-    ----------
-    results : statsmodels MLEResults
-        Filtered results (e.g. of ``SARIMAX``).
-    X : numpy.ndarray
-        Exogenous regressors of the simulated days (``(n_days, k)``; ``k`` may be 0).
-    n_paths : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(n_days, n_paths)`` simulated observations.
-    """
-    nsim = X.shape[0]
-    exog = X if X.shape[1] else None
-    ssm = results.model.ssm
-    mats = {k: np.asarray(ssm[k]) for k in ("design", "transition", "selection", "state_cov", "obs_cov")}
-    if any(m.ndim == 3 and m.shape[2] != 1 for m in mats.values()) or results.model.k_endog != 1:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sims = results.simulate(nsim, anchor="end", repetitions=n_paths, exog=exog, rng=rng)
-        return np.asarray(sims, dtype=float).reshape(nsim, -1)
-    Z, T, R, Q, H = (m[..., 0] if m.ndim == 3 else m for m in
-                     (mats["design"], mats["transition"], mats["selection"], mats["state_cov"], mats["obs_cov"]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        mean = np.asarray(results.get_forecast(nsim, exog=exog).predicted_mean, dtype=float)
-    p0 = np.asarray(results.predicted_state_cov)[:, :, -1]
-    state = _psd_sqrt(p0) @ rng.standard_normal((p0.shape[0], n_paths))
-    shock = _psd_sqrt(Q)
-    obs_sd = float(np.sqrt(max(H[0, 0], 0.0)))
-    out = np.empty((nsim, n_paths))
-    for t in range(nsim):
-        out[t] = Z[0] @ state
-        if obs_sd > 0:
-            out[t] += obs_sd * rng.standard_normal(n_paths)
-        state = T @ state + R @ (shock @ rng.standard_normal((shock.shape[1], n_paths)))
-    return out + mean[:, None]
 
 
 def clipped_backtransform_mean(m, v, transform: str) -> np.ndarray:
@@ -182,7 +124,7 @@ def clipped_backtransform_mean(m, v, transform: str) -> np.ndarray:
     return np.clip(out, 0.0, None)
 
 
-class SarimaxForecaster(BaseForecaster):
+class DailySarimax(BaseForecaster):
     """Regression with seasonal ARMA errors on a variance-stabilised scale.
 
     Parameters
@@ -314,21 +256,21 @@ class SarimaxForecaster(BaseForecaster):
     # ------------------------------------------------------------ helpers
     def _check_params(self) -> None:
         if self.transform not in TRANSFORMS:
-            raise ModelError(f"SarimaxForecaster: transform must be one of {TRANSFORMS}, got {self.transform!r}")
+            raise ModelError(f"DailySarimax: transform must be one of {TRANSFORMS}, got {self.transform!r}")
         if self.mean_method not in _MEAN_METHODS:
-            raise ModelError(f"SarimaxForecaster: mean_method must be one of {_MEAN_METHODS}, "
+            raise ModelError(f"DailySarimax: mean_method must be one of {_MEAN_METHODS}, "
                              f"got {self.mean_method!r}")
         if self.update_method not in ("append", "extend"):
-            raise ModelError(f"SarimaxForecaster: update_method must be 'append' or 'extend', "
+            raise ModelError(f"DailySarimax: update_method must be 'append' or 'extend', "
                              f"got {self.update_method!r}")
         if len(tuple(self.order)) != 3 or len(tuple(self.seasonal_order)) != 4:
-            raise ModelError(f"SarimaxForecaster: order must be (p, d, q) and seasonal_order (P, D, Q, s); "
+            raise ModelError(f"DailySarimax: order must be (p, d, q) and seasonal_order (P, D, Q, s); "
                              f"got {self.order!r}, {self.seasonal_order!r}")
         if self.variance_scale not in (None, "season", "level", "level+season"):
-            raise ModelError(f"SarimaxForecaster: variance_scale must be None, 'season', 'level' or "
+            raise ModelError(f"DailySarimax: variance_scale must be None, 'season', 'level' or "
                              f"'level+season', got {self.variance_scale!r}")
         if int(self.n_paths) < 1:
-            raise ModelError(f"SarimaxForecaster: n_paths must be >= 1, got {self.n_paths!r}")
+            raise ModelError(f"DailySarimax: n_paths must be >= 1, got {self.n_paths!r}")
 
     def _default_features(self, frame: pd.DataFrame) -> list[str]:
         cols = list(weather_columns(frame)) + list(event_columns(frame))
@@ -422,7 +364,7 @@ class SarimaxForecaster(BaseForecaster):
         return (None if z is None else z / s), Xm / s[:, None]
 
     # ---------------------------------------------------------------- fit
-    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "SarimaxForecaster":
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "DailySarimax":
         """Estimate the SARIMAX parameters on the last ``train_years`` of ``frame``.
 
         Parameters
@@ -434,7 +376,7 @@ class SarimaxForecaster(BaseForecaster):
 
         Returns
         -------
-        SarimaxForecaster
+        DailySarimax
             ``self``, fitted.
 
         Raises
@@ -540,7 +482,7 @@ class SarimaxForecaster(BaseForecaster):
         return out
 
     # ------------------------------------------------------------- update
-    def update(self, frame: pd.DataFrame) -> "SarimaxForecaster":
+    def update(self, frame: pd.DataFrame) -> "DailySarimax":
         """Absorb observations after ``last_date_`` without re-estimating parameters.
 
         Parameters
@@ -552,7 +494,7 @@ class SarimaxForecaster(BaseForecaster):
 
         Returns
         -------
-        SarimaxForecaster
+        DailySarimax
             ``self`` with ``results_`` filtered through the end of ``frame``.
 
         Raises

@@ -1,0 +1,494 @@
+"""The weekly design (``design="weekly"``, the default ``sarimax``): SARIMAX on log weekly totals, day shares below.
+
+Model
+-----
+Days are grouped into 7-day weeks that end on the last observed day (so every
+forecast starts at a week boundary).  With :math:`W_w` the total of week
+:math:`w` and :math:`c` a small offset (``offset`` times the mean weekly total
+of the training window, so that empty winter weeks are not extreme outliers),
+
+.. math::
+
+    \\log(W_w + c) = \\bar x_w^\\top \\beta + u_w, \\qquad \\phi(L)(1-L)^d u_w = \\theta(L)\\varepsilon_w,
+
+a regression with ARIMA errors (:class:`statsmodels.tsa.statespace.sarimax.SARIMAX`).
+:math:`\\bar x_w` holds the weekly means of the daily regressors: annual
+Fourier terms, the share of the week's days under each event flag and
+holiday, the weather means (when the frame has weather).  Effects are on the
+log scale, i.e. **multiplicative** on expected arrivals: an event that raises
+them by 50 % has :math:`e^{\\beta} \\approx 1.5`.  ``order=(0, 1, 1)`` is a
+local level (random-walk level plus noise), whose variance grows with the
+horizon: the level uncertainty a season total needs.
+
+Daily values come from :class:`~crossingcast.models.sarimax.shares.DayShareModel`
+(day of week, weather, events, holidays; Dirichlet-multinomial), so a path's
+days add up to its weeks and its weeks to the season.
+
+Predictive mean
+---------------
+Never ``exp`` of the log-scale mean (that is the median).  For each parameter
+draw :math:`j` the Kalman forecast gives :math:`Z_w \\sim N(m_{jw}, v_{jw})` and
+
+.. math::
+
+    E[\\max(e^{Z}-c, 0)] = e^{m+v/2}\\,\\Phi(a+s) - c\\,\\Phi(a), \\quad s=\\sqrt v,\\ a=(m-\\log c)/s;
+
+the weekly mean is the average over draws and the daily mean that times the
+expected day share.  Paths are the back-transformed joint state-space
+simulations (:func:`~crossingcast.models.sarimax.simulate.simulate_state_space`)
+split into days.
+
+Parameter uncertainty
+---------------------
+``n_param_draws`` parameter vectors are drawn from the estimated covariance
+(``cov_type="opg"``, outer product of the score; AR/MA coefficients clipped to
+(-0.98, 0.98), variances floored), each filtered through the data and given
+``n_paths / n_param_draws`` paths.  Draw 0 is the estimate itself.
+
+Updating
+--------
+:meth:`WeeklySarimax.update` re-aggregates the days since the start of the
+training window into weeks ending on the new last day and re-runs the Kalman
+filter with the parameters fixed (a few hundred weekly observations: fast).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from crossingcast.errors import FrameError, ModelError
+from crossingcast.features import calendar_features
+from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
+from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
+from crossingcast.models.sarimax.shares import DayShareModel
+from crossingcast.models.sarimax.simulate import simulate_state_space
+
+__all__ = ["WeeklySarimax", "lognormal_offset_mean", "boxcox_offset_mean"]
+
+_DAY = pd.Timedelta(days=1)
+
+
+def lognormal_offset_mean(m, v, c: float) -> np.ndarray:
+    """``E[max(exp(Z) - c, 0)]`` for ``Z ~ N(m, v)`` (``c >= 0``)."""
+    m = np.asarray(m, dtype=float)
+    v = np.clip(np.asarray(v, dtype=float), 1e-12, None)
+    if c <= 0:
+        return np.exp(m + v / 2)
+    s = np.sqrt(v)
+    a = (m - np.log(c)) / s
+    return np.clip(np.exp(m + v / 2 + stats.norm.logcdf(a + s)) - c * stats.norm.cdf(a), 0.0, None)
+
+
+def _forward(w, lam: float, c: float) -> np.ndarray:
+    w = np.asarray(w, dtype=float) + c
+    return np.log(w) if lam == 0 else (w ** lam - 1.0) / lam
+
+
+def _backward(z, lam: float, c: float) -> np.ndarray:
+    z = np.asarray(z, dtype=float)
+    w = np.exp(z) if lam == 0 else np.clip(lam * z + 1.0, 0.0, None) ** (1.0 / lam)
+    return np.clip(w - c, 0.0, None)
+
+
+_GH_X, _GH_W = np.polynomial.hermite.hermgauss(40)
+
+
+def boxcox_offset_mean(m, v, lam: float, c: float) -> np.ndarray:
+    """``E[max(h^{-1}(Z), 0)]`` for ``Z ~ N(m, v)``, ``h(w) = ((w + c)^lam - 1) / lam`` (``log(w + c)`` at 0).
+
+    Closed form for ``lam = 0`` (:func:`lognormal_offset_mean`), 40-node Gauss-Hermite quadrature otherwise.
+    """
+    if lam == 0:
+        return lognormal_offset_mean(m, v, c)
+    m = np.asarray(m, dtype=float)[..., None]
+    s = np.sqrt(2 * np.clip(np.asarray(v, dtype=float), 0.0, None))[..., None]
+    return (_backward(m + s * _GH_X, lam, c) * _GH_W).sum(axis=-1) / np.sqrt(np.pi)
+
+
+class WeeklySarimax(BaseForecaster):
+    """SARIMAX on log weekly totals with a Dirichlet-multinomial day-share model.
+
+    Parameters
+    ----------
+    order : tuple of int
+        ``(p, d, q)`` of the weekly ARIMA errors; ``(0, 1, 1)`` (default) is a local level.
+    fourier_order : int
+        Annual Fourier harmonics (weekly means) as regressors.
+    features : sequence of str, optional
+        Daily columns used for both the weekly regression (as weekly means) and
+        the day shares.  Default: weather columns (if any), ``event_`` columns,
+        ``holiday_uk``/``holiday_fr``.  Fourier terms and day-of-week dummies are
+        added by the model.
+    train_years : float or None
+        Fit on the last ``train_years`` years (None: all).
+    offset : float
+        ``c`` as a fraction of the mean weekly total in the training window.
+    boxcox : float
+        Box-Cox exponent ``lam`` of the weekly scale, ``h(w) = ((w + c)^lam - 1) / lam``; 0 is ``log(w + c)``.
+    n_paths : int
+    n_param_draws : int
+        Parameter vectors drawn from the estimated covariance (1: estimate only).
+    random_state : int
+    maxiter : int
+        L-BFGS iterations of the weekly fit.
+    ridge : float
+        Penalty of the day-share model.
+
+    Attributes
+    ----------
+    results_ : statsmodels MLEResults
+        Weekly model filtered through the last observed week.
+    shares_ : DayShareModel
+    features_, week_features_, dropped_features_, last_date_, offset_, aic_, converged_, fit_seconds_
+    """
+
+    def __init__(self, order: Sequence[int] = (0, 1, 1), fourier_order: int = 3,
+                 features: Sequence[str] | None = None, train_years: float | None = 4, offset: float = 0.05,
+                 boxcox: float = 0.0,
+                 n_paths: int = 1000, n_param_draws: int = 20, random_state: int = 0, maxiter: int = 100,
+                 ridge: float = 1.0):
+        self.order = order
+        self.fourier_order = fourier_order
+        self.features = features
+        self.train_years = train_years
+        self.offset = offset
+        self.boxcox = boxcox
+        self.n_paths = n_paths
+        self.n_param_draws = n_param_draws
+        self.random_state = random_state
+        self.maxiter = maxiter
+        self.ridge = ridge
+
+    # ------------------------------------------------------------ helpers
+    @staticmethod
+    def _check_index(frame, what: str) -> pd.DatetimeIndex:
+        if not isinstance(frame, pd.DataFrame):
+            raise ModelError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
+        if not isinstance(frame.index, pd.DatetimeIndex):
+            raise ModelError(f"{what}: index must be a DatetimeIndex of dates, got {type(frame.index).__name__}")
+        if len(frame) == 0:
+            raise ModelError(f"{what}: no rows")
+        idx = frame.index
+        if not idx.equals(pd.date_range(idx[0], idx[-1], freq="D")):
+            raise ModelError(f"{what}: dates must be daily, increasing and without gaps "
+                             f"({idx[0].date()}..{idx[-1].date()}, {len(idx)} rows)")
+        return idx
+
+    def _daily_columns(self, frame: pd.DataFrame, what: str) -> np.ndarray:
+        missing = [c for c in self.features_ if c not in frame.columns]
+        if missing:
+            raise ModelError(f"{what}: missing column(s) {missing} that the model was fitted with; build it with "
+                             f"crossingcast.frame.future_frame(history, start, end)")
+        X = frame[self.features_].to_numpy(dtype=float) if self.features_ else np.zeros((len(frame), 0))
+        if not np.isfinite(X).all():
+            bad = [c for j, c in enumerate(self.features_) if not np.isfinite(X[:, j]).all()]
+            raise ModelError(f"{what}: non-finite values in column(s) {bad}")
+        return X
+
+    def _blocks(self, index: pd.DatetimeIndex, X: np.ndarray):
+        """Weekly regressors ``(n_weeks, k)`` and day-share design ``(n_weeks, 7, m)`` of whole weeks."""
+        n_weeks = len(index) // 7
+        cal = calendar_features(index, int(self.fourier_order))
+        fcols = [c for c in cal.columns if c.startswith("fourier_")]
+        F = cal[fcols].to_numpy(dtype=float)
+        dow = index.day_of_week.to_numpy()
+        D = np.column_stack([(dow == k).astype(float) for k in range(1, 7)])
+        daily_w = np.column_stack([F, X]).reshape(n_weeks, 7, -1).mean(axis=1)
+        share = np.column_stack([D, X]).reshape(n_weeks, 7, -1)
+        return daily_w, share, fcols
+
+    def _weekly(self, frame: pd.DataFrame, end: pd.Timestamp):
+        """Whole weeks ending on ``end`` from ``frame`` (rows from ``train_start_``): totals, regressors, shares."""
+        start = self.train_start_
+        n_weeks = ((end - start).days + 1) // 7
+        first = end - pd.Timedelta(days=7 * n_weeks - 1)
+        rows = frame.loc[first:end]
+        idx = pd.DatetimeIndex(rows.index)
+        y = rows[self.target_].to_numpy(dtype=float)
+        Xw, S, _ = self._blocks(idx, self._daily_columns(rows, "frame"))
+        return y.reshape(n_weeks, 7), Xw, S, pd.DatetimeIndex(idx[6::7])
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "WeeklySarimax":
+        """Estimate the weekly SARIMAX and the day-share model on the last ``train_years`` of ``frame``.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame from :func:`crossingcast.build_frame`.
+        target : str
+            Column to forecast.
+
+        Returns
+        -------
+        WeeklySarimax
+            ``self``, fitted.
+
+        Raises
+        ------
+        ModelError
+            Bad parameters, missing columns, bad target values, too little data or a failed fit.
+        """
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        if len(tuple(self.order)) != 3:
+            raise ModelError(f"WeeklySarimax: order must be (p, d, q), got {self.order!r}")
+        if int(self.n_paths) < 1 or int(self.n_param_draws) < 1:
+            raise ModelError(f"WeeklySarimax: n_paths and n_param_draws must be >= 1, got "
+                             f"{self.n_paths!r}, {self.n_param_draws!r}")
+        if not float(self.offset) > 0:
+            raise ModelError(f"WeeklySarimax: offset must be > 0, got {self.offset!r}")
+        idx = self._check_index(frame, "fit frame")
+        if target not in frame.columns:
+            raise ModelError(f"fit frame: no target column {target!r}")
+        if self.train_years is not None:
+            frame = frame.loc[frame.index > idx[-1] - pd.Timedelta(days=int(round(float(self.train_years) * 365.25)))]
+        y = frame[target].to_numpy(dtype=float)
+        if np.isnan(y).any() or (y < 0).any():
+            bad = frame.index[np.isnan(y) | (y < 0)][0]
+            raise ModelError(f"fit frame: target {target!r} must be non-negative without missing values "
+                             f"(first bad date {bad.date()})")
+        if len(y) < 7 * 30:
+            raise ModelError(f"fit frame: {len(y)} days is too short for the weekly SARIMAX (need >= 210)")
+        requested = list(self.features) if self.features is not None else (
+            list(weather_columns(frame)) + list(event_columns(frame))
+            + [c for c in ("holiday_uk", "holiday_fr") if c in frame.columns])
+        lacking = [c for c in requested if c not in frame.columns]
+        if lacking:
+            raise ModelError(f"fit frame: feature column(s) {lacking} not in the frame")
+        self.target_ = target
+        self.features_ = requested
+        self.train_start_ = pd.Timestamp(frame.index[0])
+        Y, Xw, S, week_end = self._weekly(frame, frame.index[-1])
+        _, _, fcols = self._blocks(pd.date_range(frame.index[-1], periods=7, freq="D"), np.zeros((7, len(requested))))
+        names = fcols + requested
+        # Weekly regressors: drop constant and exactly collinear ones (recorded).
+        dropped: dict[str, str] = {}
+        const = int(self.order[1]) == 0
+        keep: list[int] = []
+        base = [np.ones(len(Xw))] if const else []
+        for j, c in enumerate(names):
+            col = Xw[:, j]
+            if np.ptp(col) < 1e-12:
+                dropped[c] = "constant (weekly) in the training window"
+                continue
+            B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
+            if B.shape[1]:
+                resid = col - B @ np.linalg.lstsq(B, col, rcond=None)[0]
+                if np.sqrt(np.mean(resid ** 2)) < 1e-6 * max(np.std(col), 1e-12):
+                    dropped[c] = "collinear with other weekly regressors in the training window"
+                    continue
+            keep.append(j)
+        self.week_cols_ = keep
+        self.week_features_ = (["const"] if const else []) + [names[j] for j in keep]
+        W = Y.sum(axis=1)
+        self.offset_ = float(self.offset) * max(float(W.mean()), 1.0)
+        z = _forward(W, float(self.boxcox), self.offset_)
+        self.shares_ = DayShareModel(ridge=self.ridge).fit(
+            S, Y, [f"dow_{k}" for k in range(1, 7)] + requested)
+        exog = self._week_exog(Xw)
+        t0 = time.perf_counter()
+        model = SARIMAX(z, exog=exog, order=tuple(self.order))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                fitted = model.fit(method="lbfgs", maxiter=int(self.maxiter), disp=False, cov_type="opg")
+            except (np.linalg.LinAlgError, ValueError) as exc:
+                raise ModelError(f"weekly SARIMAX fit failed on {frame.index[0].date()}..{frame.index[-1].date()}: "
+                                 f"{exc}") from exc
+        self.fit_seconds_ = time.perf_counter() - t0
+        if not np.isfinite(fitted.llf):
+            raise ModelError("weekly SARIMAX fit: non-finite log-likelihood")
+        self.params_ = np.asarray(fitted.params, dtype=float)
+        rename = {f"x{i + 1}": n for i, n in enumerate(self.week_features_)}
+        self.param_names_ = [rename.get(n, n) for n in model.param_names]
+        cov = np.asarray(fitted.cov_params(), dtype=float)
+        self.param_cov_ = cov if np.isfinite(cov).all() else None
+        self.results_ = fitted
+        self.aic_ = float(fitted.aic)
+        self.converged_ = bool(fitted.mle_retvals.get("converged", False)) if fitted.mle_retvals else False
+        self.dropped_features_ = {**dropped, **{c: "no within-week variation (day shares)"
+                                                for c in self.shares_.dropped_}}
+        self.weather_features_ = [c for c in requested if c in weather_columns(frame)]
+        self.history_ = self._history_rows(frame)
+        self.last_date_ = pd.Timestamp(frame.index[-1])
+        self.n_updates_ = 0
+        self.name_ = "sarimax"
+        self.is_fitted_ = True
+        return self
+
+    def _week_exog(self, Xw: np.ndarray) -> np.ndarray | None:
+        cols = ([np.ones(len(Xw))] if int(self.order[1]) == 0 else []) + [Xw[:, j] for j in self.week_cols_]
+        return np.column_stack(cols) if cols else None
+
+    def _history_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        keep = [c for c in frame.columns if c == self.target_ or c in self.features_ or c.startswith("event_")
+                or c.startswith("holiday_") or c in weather_columns(frame)]
+        out = pd.DataFrame({c: frame[c].to_numpy() for c in keep},
+                           index=pd.DatetimeIndex(frame.index, freq="D", name="date"))
+        out.attrs = {k: frame.attrs[k] for k in ("events_calendar", "holidays", "fourier_order") if k in frame.attrs}
+        return out
+
+    # ------------------------------------------------------------- update
+    def update(self, frame: pd.DataFrame) -> "WeeklySarimax":
+        """Absorb observations after ``last_date_`` (parameters fixed; weeks re-anchored on the new last day).
+
+        Raises
+        ------
+        ModelError
+            If the frame does not extend the history (ends on or before ``last_date_`` or leaves a gap),
+            lacks columns or has bad target values.
+        """
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        self._check_fitted()
+        idx = self._check_index(frame, "update frame")
+        if self.target_ not in frame.columns:
+            raise ModelError(f"update frame: no target column {self.target_!r}")
+        if idx[-1] <= self.last_date_:
+            raise ModelError(f"update frame ends on {idx[-1].date()}, which does not extend the fitted history "
+                             f"(through {self.last_date_.date()})")
+        first_new = self.last_date_ + _DAY
+        if idx[0] > first_new:
+            raise ModelError(f"update frame starts on {idx[0].date()}, leaving a gap after the fitted history "
+                             f"(through {self.last_date_.date()}); it must include {first_new.date()}")
+        new = frame.loc[first_new:]
+        y = new[self.target_].to_numpy(dtype=float)
+        if np.isnan(y).any() or (y < 0).any():
+            raise ModelError(f"update frame: target {self.target_!r} must be non-negative without missing values")
+        self._daily_columns(new, "update frame")
+        rows = self._history_rows(new).reindex(columns=self.history_.columns)
+        old = self.history_.copy()
+        attrs = dict(self.history_.attrs)
+        old.attrs, rows.attrs = {}, {}
+        hist = pd.concat([old, rows], axis=0)
+        hist.index = pd.DatetimeIndex(hist.index, freq="D", name="date")
+        hist.attrs = attrs
+        Y, Xw, _, _ = self._weekly(hist, hist.index[-1])
+        z = _forward(Y.sum(axis=1), float(self.boxcox), self.offset_)
+        model = SARIMAX(z, exog=self._week_exog(Xw), order=tuple(self.order))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.results_ = model.filter(self.params_)
+        self.history_ = hist
+        self.last_date_ = pd.Timestamp(hist.index[-1])
+        self.n_updates_ += 1
+        return self
+
+    # ------------------------------------------------------------ predict
+    def _param_draws(self, rng: np.random.Generator) -> list[np.ndarray]:
+        draws = [self.params_]
+        n = min(int(self.n_param_draws), int(self.n_paths))
+        if n <= 1 or self.param_cov_ is None:
+            return draws
+        cov = (self.param_cov_ + self.param_cov_.T) / 2
+        w, v = np.linalg.eigh(cov)
+        L = v * np.sqrt(np.clip(w, 0.0, None))
+        names = self.param_names_
+        arma = [i for i, p in enumerate(names) if p.startswith(("ar.", "ma."))]
+        var = [i for i, p in enumerate(names) if p == "sigma2"]
+        for _ in range(n - 1):
+            p = self.params_ + L @ rng.standard_normal(len(self.params_))
+            p[arma] = np.clip(p[arma], -0.98, 0.98)
+            p[var] = np.maximum(p[var], 0.25 * self.params_[var])
+            draws.append(p)
+        return draws
+
+    def _future_rows(self, future: pd.DataFrame, n_days: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+        """Daily regressors for ``last_date_ + 1 .. last_date_ + n_days`` (gap and tail days from the history)."""
+        lo, hi = self.last_date_ + _DAY, self.last_date_ + n_days * _DAY
+        parts = []
+        if lo < future.index[0]:
+            parts.append(self._daily_columns(self._history_frame(lo, future.index[0] - _DAY), "gap frame"))
+        parts.append(self._daily_columns(future, "future frame"))
+        if future.index[-1] < hi:
+            parts.append(self._daily_columns(self._history_frame(future.index[-1] + _DAY, hi), "tail frame"))
+        return pd.date_range(lo, hi, freq="D", name="date"), np.vstack(parts)
+
+    def _history_frame(self, a, b) -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return future_frame(self.history_, a, b)
+            except FrameError as exc:
+                raise ModelError(f"cannot build regressors for {a.date()}..{b.date()} around the forecast: "
+                                 f"{exc}") from exc
+
+    def predict(self, future: pd.DataFrame) -> Forecast:
+        """Predictive distribution of daily arrivals for the dates of ``future``.
+
+        Parameters
+        ----------
+        future : pandas.DataFrame
+            Exogenous columns for dates after ``last_date_`` (e.g. from
+            :func:`crossingcast.frame.future_frame`).  Days between the data and
+            ``future`` (a gap) and the days completing its last week are built
+            from the stored history (climatology weather).
+
+        Returns
+        -------
+        Forecast
+            Predictive mean (sum of weekly means times day shares), quantiles, ``n_paths`` paths.
+
+        Raises
+        ------
+        NotFittedError, ModelError
+        """
+        self._check_fitted()
+        idx = self._check_index(future, "future frame")
+        if idx[0] <= self.last_date_:
+            raise ModelError(f"future frame starts on {idx[0].date()}, overlapping the model's data "
+                             f"(through {self.last_date_.date()}); forecasts are for dates after it")
+        self._daily_columns(future, "future frame")
+        gap = (idx[0] - self.last_date_).days - 1
+        n_days = gap + len(idx)
+        n_weeks = -(-n_days // 7)
+        days, rows = self._future_rows(future, 7 * n_weeks)
+        Xw, S, _ = self._blocks(days, rows)
+        exog = self._week_exog(Xw)
+        names = [f"dow_{k}" for k in range(1, 7)] + list(self.features_)
+        p = self.shares_.probs(S, names)  # (n_weeks, 7)
+        rng = np.random.default_rng(self.random_state)
+        draws = self._param_draws(rng)
+        counts = np.full(len(draws), int(self.n_paths) // len(draws))
+        counts[: int(self.n_paths) % len(draws)] += 1
+        sims, means = [], []
+        model = self.results_.model
+        for params, k in zip(draws, counts):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = self.results_ if params is self.params_ else model.filter(params)
+                fc = res.get_forecast(n_weeks, exog=exog)
+            m, v = np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
+            means.append(boxcox_offset_mean(m, v, float(self.boxcox), self.offset_))
+            if k:
+                X = exog if exog is not None else np.zeros((n_weeks, 0))
+                sims.append(simulate_state_space(res, X, int(k), rng))
+        week_mean = np.mean(means, axis=0)  # E over parameter draws
+        totals = _backward(np.column_stack(sims), float(self.boxcox), self.offset_).T  # (n_paths, n_weeks)
+        daily = self.shares_.sample(totals, p, rng).reshape(len(totals), -1)[:, gap:gap + len(idx)]
+        mean = (week_mean[:, None] * p).reshape(-1)[gap:gap + len(idx)]
+        weather = future.attrs.get("weather_mode", "none") if self.weather_features_ else "none"
+        info = {
+            "design": "weekly", "weather": weather, "weather_blind": not self.weather_features_,
+            "order": tuple(self.order), "aic": self.aic_, "converged": self.converged_,
+            "features": list(self.week_features_), "dropped_features": dict(self.dropped_features_),
+            "train": f"{self.train_start_.date()}..{self.last_date_.date()}", "gap_days": gap,
+            "offset": self.offset_, "boxcox": float(self.boxcox), "share_alpha": self.shares_.alpha_, "n_param_draws": len(draws),
+        }
+        return Forecast.from_paths(daily, idx, model="sarimax", mean=mean, quantiles=DEFAULT_QUANTILES, info=info)
+
+    def coef_table(self) -> pd.DataFrame:
+        """Weekly coefficients (log scale; ``exp(coef)`` is the multiplicative effect) and day-share coefficients."""
+        self._check_fitted()
+        se = np.sqrt(np.diag(self.param_cov_)) if self.param_cov_ is not None else np.full(len(self.params_), np.nan)
+        rows = [{"part": "weekly", "term": n, "coef": float(c), "se": float(s)}
+                for n, c, s in zip(self.param_names_, self.params_, se)]
+        rows += [{"part": "share", "term": n, "coef": c, "se": np.nan} for n, c in self.shares_.coef_.items()]
+        return pd.DataFrame(rows)
