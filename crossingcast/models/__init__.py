@@ -8,6 +8,7 @@ name                model
 ``hurdle``          hurdle negative binomial (statsmodels): P(crossing day) × E[arrivals | crossing]
 ``sarimax``         SARIMAX on log weekly totals, day shares (design='daily_sqrt': old)
 ``gbm``             LightGBM (Poisson/Tweedie), HistGradientBoosting fallback
+``level``           last year's season x this year's level so far (ridge, per horizon bucket)
 ==================  ==========================================================
 
 ``make_forecaster(name, **params)`` builds one by name; ``"best"`` is the
@@ -22,7 +23,7 @@ __all__ = ["BaseForecaster", "Forecast", "DEFAULT_QUANTILES", "load_forecaster",
            "MODEL_NAMES", "BEST_MODEL"]
 
 #: Model names accepted by :func:`make_forecaster` and the CLI's ``--model``.
-MODEL_NAMES = ("seasonal_naive", "climatology", "hurdle", "sarimax", "gbm", "best")
+MODEL_NAMES = ("seasonal_naive", "climatology", "hurdle", "sarimax", "gbm", "level", "best")
 
 #: What ``--model best`` means: the model with the lowest weekly-total RMSE in
 #: the rolling-origin summer backtests (benchmarks/accuracy.py); update it
@@ -47,6 +48,8 @@ def make_forecaster(name: str, **params) -> BaseForecaster:
         return sarimax_forecaster(**params)
     elif key == "gbm":
         from crossingcast.models.gbm import GBMForecaster as cls
+    elif key == "level":
+        from crossingcast.models.level import LevelForecaster as cls
     else:
         raise ModelError(f"unknown model {name!r}; choose one of {list(MODEL_NAMES)}")
     return cls(**params)
