@@ -1,13 +1,13 @@
 """Command-line interface (typer): thin wrappers over the library, one module per command.
 
-Commands: ``fetch``, ``forecast``, ``backtest``, ``scenario``, ``demo``.  Each
+Commands: ``fetch``, ``forecast``, ``nowcast``, ``backtest``, ``scenario``, ``demo``.  Each
 writes tables (CSV, Markdown or HTML by the ``--out`` extension) and says
 plainly what went in: real or simulated data, and which weather.
 """
 
 from __future__ import annotations
 
-from crossingcast.cli import backtest, demo, fetch, forecast, scenario  # noqa: F401  (registers the commands)
+from crossingcast.cli import backtest, demo, fetch, forecast, nowcast, scenario  # noqa: F401  (registers the commands)
 from crossingcast.cli._common import app, console, load_frame_for
 
 __all__ = ["app", "console", "load_frame_for", "main"]
