@@ -570,7 +570,7 @@ def nowcast(frame: pd.DataFrame, weather_forecast: pd.DataFrame, *, observed: pd
     weather, label = nowcast_weather(frame, weather_forecast, observed)
     fc = short_range(frame, weather, model=model, n_paths=n_paths, seed=seed)
     days = weather_forecast.index.intersection(fc.index)
-    t = fc.to_frame().loc[days, ["mean", "p10", "p50", "p90"]]
+    t = fc.to_frame().set_index("date").loc[days, ["mean", "p10", "p50", "p90"]]
     t["p_crossing"] = fc.exceedance(1).loc[days]
     t["p_surge"] = fc.exceedance(surge_threshold).loc[days]
     t["rag"] = [rag_label(p) for p in t["p_crossing"]]
