@@ -45,7 +45,7 @@ from crossingcast.errors import FrameError, ScenarioError
 from crossingcast.models.base import Forecast
 
 __all__ = ["summer_outlook", "short_range", "weather_year_forecast", "OutlookResult", "DEFAULT_SURGE_THRESHOLD",
-           "OUTLOOK_MAX_HORIZON_DAYS"]
+           "OUTLOOK_MAX_HORIZON_DAYS", "nowcast", "nowcast_weather", "rag_label", "RAG_RED", "RAG_GREEN"]
 
 #: Default surge threshold (arrivals per day): about the real series' 95th percentile since 2022.
 DEFAULT_SURGE_THRESHOLD = 500
@@ -510,3 +510,142 @@ def short_range(frame: pd.DataFrame, weather_forecast: pd.DataFrame, *, origin=N
     if frame.attrs.get("simulated"):
         fc.info["simulated"] = True
     return fc
+
+
+# --------------------------------------------------------------------------- nowcast (next days)
+
+#: Red/amber/green on the probability of any crossing on the day, with the thresholds of the Met
+#: Office's daily crossing assessment for the Home Office (red: probability of crossings above 55%,
+#: green: below 35%; Home Office, "Small boat arrivals and the impact of crossing conditions", 3 June 2025).
+RAG_RED = 0.55
+RAG_GREEN = 0.35
+_FORECAST_VARS = ("wind_mean", "gust_max", "wind_u", "wind_v", "ne_share", "precip", "temp")
+
+
+def rag_label(p_crossing: float) -> str:
+    """``"red"`` if ``p_crossing > RAG_RED``, ``"green"`` if ``< RAG_GREEN``, else ``"amber"``."""
+    return "red" if p_crossing > RAG_RED else ("green" if p_crossing < RAG_GREEN else "amber")
+
+
+def nowcast_weather(frame: pd.DataFrame, weather_forecast: pd.DataFrame, observed: pd.DataFrame | None = None):
+    """Daily weather from the day after the frame's last day to the forecast's last day, labelled per day.
+
+    Days the ``weather_forecast`` covers take its values; days between the data's end and the forecast
+    take ``observed`` weather where given, else weather climatology.  Forecast variables the
+    provider does not give (MET Norway's compact product: gusts; precipitation beyond ~60 h) are
+    filled: ``gust_max`` as ``wind_mean`` times the history's median gust factor, others from
+    climatology (``weather_filled = 1``).  Calm-day features are recomputed over history + these days.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.Series)
+        The weather (all weather columns of ``frame``) and a per-day label saying where it came from.
+    """
+    from crossingcast.data.weather import calm_features
+    from crossingcast.frame import climatology_weather, weather_columns
+
+    wcols = weather_columns(frame)
+    if not wcols:
+        raise ScenarioError("nowcast: the data are weather-blind (no weather history in the frame): a model "
+                            "that never saw weather cannot use a weather forecast. Run `crossingcast fetch` "
+                            "(counts and Channel weather) first, or use `crossingcast forecast`")
+    wf = weather_forecast.sort_index()
+    start, end = frame.index[-1] + _DAY, wf.index[-1]
+    if end < start:
+        raise ScenarioError(f"nowcast: the weather forecast ends {end.date()}, before the data's last day "
+                            f"{frame.index[-1].date()} + 1")
+    index = pd.date_range(start, end, freq="D", name="date")
+    clim = climatology_weather(frame, index)
+    out = clim.copy()
+    label = pd.Series("climatology (no observed weather or forecast for this day)", index=index)
+    filled = pd.Series(1.0, index=index)
+    if observed is not None and len(observed):
+        obs = observed.reindex(index)
+        have = obs[[c for c in _FORECAST_VARS if c in obs and c in wcols]].notna().all(axis=1)
+        for c in wcols:
+            if c in obs:
+                out.loc[have, c] = obs.loc[have, c]
+        label[have] = "observed (meteostat history)"
+        filled[have] = obs.loc[have, "weather_filled"] if "weather_filled" in obs else 0.0
+    ok = frame[["wind_mean", "gust_max"]].dropna()
+    ok = ok[ok["wind_mean"] > 5]
+    gust_factor = float((ok["gust_max"] / ok["wind_mean"]).median()) if len(ok) else 1.6
+    src = str(wf.attrs.get("weather_source", "weather forecast")).split(" via ")[0]
+    fdays = wf.index.intersection(index)
+    for d in fdays:
+        row = wf.loc[d]
+        notes = []
+        for c in _FORECAST_VARS:
+            if c not in wcols:
+                continue
+            if c in row and pd.notna(row[c]):
+                out.loc[d, c] = row[c]
+            elif c == "gust_max" and pd.notna(row.get("wind_mean")):
+                out.loc[d, c] = round(row["wind_mean"] * gust_factor, 3)
+                notes.append(f"gust = wind x {gust_factor:.2f}")
+            else:
+                notes.append(f"{c} climatology")
+        label[d] = src + (f" ({'; '.join(notes)})" if notes else "")
+        filled[d] = 1.0 if notes else 0.0
+    hist = frame[["wind_mean", "gust_max"]]
+    both = pd.concat([hist, out[["wind_mean", "gust_max"]]])
+    calm = calm_features(both["wind_mean"], both["gust_max"]).loc[index]
+    for c in calm.columns:
+        if c in wcols:
+            out[c] = calm[c]
+    if "weather_filled" in wcols:
+        out["weather_filled"] = filled
+    return out[wcols], label
+
+
+def nowcast(frame: pd.DataFrame, weather_forecast: pd.DataFrame, *, observed: pd.DataFrame | None = None,
+            model="best", n_paths: int = 1000, seed: int = 0,
+            surge_threshold: float = DEFAULT_SURGE_THRESHOLD) -> pd.DataFrame:
+    """The next days' arrivals from a weather forecast: mean, P10-P90, surge and crossing risk, RAG label.
+
+    Fits ``model`` on the whole ``frame`` (origin = its last day) and forecasts every day up to the
+    forecast's last one through :func:`short_range`, with the weather of :func:`nowcast_weather`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Daily frame with weather history.
+    weather_forecast : pandas.DataFrame
+        Daily forecast features (:func:`crossingcast.data.weatherfeed.forecast_weather`).
+    observed : pandas.DataFrame, optional
+        Observed weather for days between the frame's end and the forecast.
+    model, n_paths, seed
+        As in :func:`short_range`.
+    surge_threshold : float
+        Arrivals per day that make a surge day (default 500).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day the weather forecast covers: ``date, mean, p10, p50, p90, p_crossing``
+        (P(arrivals > 0)), ``p_surge`` (P(arrivals >= surge_threshold)), ``rag`` (:func:`rag_label`
+        of ``p_crossing``), ``weather`` (its source), ``weather_history``, ``origin``, ``model``.
+
+    Raises
+    ------
+    ScenarioError
+        If the frame is weather-blind (a clear message, no guess).
+    """
+    weather, label = nowcast_weather(frame, weather_forecast, observed)
+    fc = short_range(frame, weather, model=model, n_paths=n_paths, seed=seed)
+    days = weather_forecast.index.intersection(fc.index)
+    t = fc.to_frame().set_index("date").loc[days, ["mean", "p10", "p50", "p90"]]
+    t["p_crossing"] = fc.exceedance(1).loc[days]
+    t["p_surge"] = fc.exceedance(surge_threshold).loc[days]
+    t["rag"] = [rag_label(p) for p in t["p_crossing"]]
+    t["weather"] = label.loc[days]
+    t["weather_history"] = frame.attrs.get("weather_history") or frame.attrs.get("report", {}).get(
+        "weather_source", "observed")
+    t["origin"] = frame.index[-1].date().isoformat()
+    t["model"] = fc.model
+    bridge = label.index[label.index < days[0]] if len(days) else label.index
+    t.attrs["bridge_days"] = int(len(bridge))
+    t.attrs["bridge_labels"] = label.loc[bridge].value_counts().to_dict()
+    t.attrs["note"] = fc.info.get("note", "")
+    t.index.name = "date"
+    return t.reset_index()

@@ -28,7 +28,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """crossingcast: forecasts of daily small-boat crossings of the English Channel."""
 
 DataDirOpt = typer.Option(None, "--data-dir", help="Data directory with homeoffice/*.ods "
-                          "(and optionally weather/); default $CROSSINGCAST_DATA.")
+                          "(and optionally weather/). Default: $CROSSINGCAST_DATA, else the data home "
+                          "($CROSSINGCAST_HOME or ~/.crossingcast) if it holds a release, else the bundled snapshot.")
 
 
 def fail(exc: Exception) -> None:
@@ -87,30 +88,74 @@ def check_plot(path: Optional[Path]) -> None:
                                  f"{', '.join('.' + k for k in sorted(supported))}")
 
 
-def load_frame_for(data_dir: Optional[Path], end=None):
-    """Counts (+ weather when the data directory has a mirror covering them) -> frame."""
-    import crossingcast as cc
-    from crossingcast.data.home import resolve_data_dir, weather_dir
-    from crossingcast.errors import CrossingcastError
+def mirror_years(mirror: Path) -> list[int]:
+    """Years with at least one station file in a meteostat mirror (hourly or daily)."""
+    years = set()
+    for kind in ("hourly", "daily"):
+        for d in (mirror / kind).glob("*") if (mirror / kind).is_dir() else []:
+            if d.name.isdigit() and any(d.glob("*.csv.gz")):
+                years.add(int(d.name))
+    return sorted(years)
 
-    root = resolve_data_dir(data_dir)
-    counts = cc.load_counts(root)
+
+def resolve_source(data_dir: Optional[Path]):
+    """The data source by the resolution order (--data-dir > $CROSSINGCAST_DATA > data home > snapshot), printed."""
+    from crossingcast.data.home import resolve_data
+
+    src = resolve_data(data_dir)
+    console.print(f"data source: {src.reason}", style="bold yellow" if src.kind == "bundled snapshot" else None)
+    return src
+
+
+def load_frame_for(data_dir: Optional[Path], end=None):
+    """Counts (+ weather when a meteostat mirror covers them) -> frame; says where both came from.
+
+    The data come from :func:`crossingcast.data.home.resolve_data` (printed).  Weather is the
+    ``weather/`` mirror of that directory, else the data home's (filled by ``crossingcast fetch``);
+    when the mirror starts after the counts, the frame starts with the mirror (printed).
+    ``frame.attrs["data_source"]`` and ``frame.attrs["weather_history"]`` label the tables.
+    """
+    import pandas as pd
+
+    import crossingcast as cc
+    from crossingcast.errors import CrossingcastError, WeatherError
+
+    src = resolve_source(data_dir)
+    counts = cc.load_counts(src.root)
     weather = None
-    if weather_dir(root) is not None:
+    start = None
+    mirror = src.weather_dir()
+    label = "none"
+    if mirror is not None:
+        years = mirror_years(mirror)
+        lo, hi = counts.index[0], counts.index[-1]
+        if years and years[0] > lo.year:
+            lo = pd.Timestamp(year=years[0], month=1, day=2)  # 1 Jan local starts in the previous UTC year
         try:
-            weather = cc.load_weather(counts.index[0], counts.index[-1], data_dir=root)
+            if not years or lo > hi:
+                raise WeatherError(f"weather mirror {mirror} has no files for {lo.year}..{hi.year}")
+            weather = cc.load_weather(lo, hi, mirror=mirror)
+            start = lo if lo > counts.index[0] else None
+            label = f"observed history (meteostat mirror {mirror}, {lo.date()}..{hi.date()})"
+            if start is not None:
+                console.print(f"[yellow]the weather mirror starts {lo.date()}: the frame starts there too "
+                              f"(counts from {counts.index[0].date()} are not used); "
+                              "`crossingcast fetch --since 2018-01-01` fills the earlier years[/]")
         except CrossingcastError as exc:
             console.print(f"[yellow]weather mirror present but not usable ({exc}); continuing without weather[/]")
-    frame = cc.build_frame(counts, weather=weather, end=end)
+    frame = cc.build_frame(counts, weather=weather, start=start, end=end)
+    frame.attrs["data_source"] = f"{src.kind}: {frame.attrs['report']['source']}"
+    frame.attrs["weather_history"] = label
     console.print(f"data: {frame.attrs['report']['source']} ({frame.index[0].date()}..{frame.index[-1].date()}); "
-                  f"{frame.attrs['report']['weather']}")
+                  f"{frame.attrs['report']['weather']}"
+                  + (f" from {mirror}" if weather is not None else ""))
     return frame
 
 
 def resolve_root(data_dir: Optional[Path]) -> Path:
-    from crossingcast.data.home import resolve_data_dir
+    from crossingcast.data.home import resolve_data
 
-    return resolve_data_dir(data_dir)
+    return resolve_data(data_dir).root
 
 
 def split(value: str, what: str) -> list[str]:

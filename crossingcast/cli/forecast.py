@@ -24,7 +24,8 @@ from crossingcast.cli._common import (
 
 @app.command()
 def forecast(data_dir: Optional[Path] = DataDirOpt,
-             origin: str = typer.Option(..., help="Forecast origin: fit on data up to this date (YYYY-MM-DD)."),
+             origin: Optional[str] = typer.Option(None, help="Forecast origin: fit on data up to this date "
+                                                  "(YYYY-MM-DD); default: the last day of data."),
              start: str = typer.Option(..., help="First forecast date."),
              end: str = typer.Option(..., help="Last forecast date."),
              model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
@@ -49,11 +50,19 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
     check_models([model], "--model")
     check_out(out, "--out")
     check_plot(plot)
-    o, s, e = parse_date(origin, "--origin"), parse_date(start, "--start"), parse_date(end, "--end")
-    if not o < s <= e:
-        raise typer.BadParameter(f"need origin < start <= end, got {o.date()}, {s.date()}, {e.date()}")
+    o = parse_date(origin, "--origin") if origin is not None else None
+    s, e = parse_date(start, "--start"), parse_date(end, "--end")
+    if not s <= e or (o is not None and not o < s):
+        raise typer.BadParameter(f"need origin < start <= end, got {o.date() if o is not None else '(last day)'}, "
+                                 f"{s.date()}, {e.date()}")
     try:
         frame = load_frame_for(data_dir)
+        if o is None:
+            o = frame.index[-1]
+            console.print(f"origin: {o.date()} (the last day of data; --origin to change)")
+            if not o < s:
+                raise typer.BadParameter(f"--start {s.date()} must be after the origin {o.date()} (the last day of "
+                                         "data); pass an earlier --origin to forecast observed dates")
         if o > frame.index[-1]:
             raise typer.BadParameter(f"--origin {o.date()} is after the last observed date {frame.index[-1].date()}")
         train = frame.loc[:o]
@@ -76,6 +85,8 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
         fail(exc)
     table = fc.to_frame()
     table["weather"] = fc.info.get("weather", "none")
+    table["weather_history"] = frame.attrs.get("weather_history", "none")
+    table["data_source"] = frame.attrs.get("data_source", "")
     write_table(table, out)
     tot = fc.total()
     console.print(f"{name}: total {s.date()}..{e.date()} mean {tot['mean']:,.0f} "

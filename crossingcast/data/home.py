@@ -30,6 +30,9 @@ __all__ = [
     "DATA_ENV_VAR",
     "HOME_ENV_VAR",
     "resolve_data_dir",
+    "resolve_data",
+    "DataSource",
+    "default_home",
     "homeoffice_dir",
     "weather_dir",
     "atomic_write_bytes",
@@ -70,6 +73,87 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     if not path.is_dir():
         raise DataError(f"data directory {str(path)!r} does not exist or is not a directory")
     return path
+
+
+def default_home() -> Path:
+    """The data home: ``$CROSSINGCAST_HOME`` or ``~/.crossingcast``."""
+    return Path(os.environ.get(HOME_ENV_VAR) or (Path.home() / ".crossingcast")).expanduser()
+
+
+def _has_release(root: Path) -> bool:
+    folder = root / "homeoffice"
+    return folder.is_dir() and any(not f.name.startswith(".") for f in folder.glob("*.ods"))
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where the data of a run comes from, and why that place was chosen.
+
+    Attributes
+    ----------
+    root : pathlib.Path
+        A data directory (``homeoffice/*.ods``, optionally ``weather/``).
+    kind : {"--data-dir", "CROSSINGCAST_DATA", "data home", "bundled snapshot"}
+        Which rule of the resolution order picked it.
+    reason : str
+        One sentence for the user: what was chosen and why the earlier rules did not apply.
+    snapshot : dict or None
+        The snapshot manifest (release date, provenance, licence) when ``kind`` is the snapshot.
+    """
+
+    root: Path
+    kind: str
+    reason: str
+    snapshot: dict | None = None
+
+    def weather_dir(self) -> Path | None:
+        """The weather mirror to use: ``root/weather``, else the data home's ``weather/`` if present."""
+        own = self.root / "weather"
+        if own.is_dir():
+            return own
+        home = default_home() / "weather"
+        return home if home.is_dir() else None
+
+
+def resolve_data(data_dir: str | os.PathLike | None = None) -> DataSource:
+    """Find the data of a run by the one resolution order.
+
+    ``data_dir`` (``--data-dir``) > ``$CROSSINGCAST_DATA`` > the data home
+    (``$CROSSINGCAST_HOME``, default ``~/.crossingcast``) when it holds a
+    release > the bundled snapshot inside the package
+    (:mod:`crossingcast.data.snapshot`, checksum verified here).
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        Explicit data directory.
+
+    Returns
+    -------
+    DataSource
+
+    Raises
+    ------
+    DataError
+        If an explicitly given directory (argument or environment variable) does not
+        exist (never silently replaced by a later rule), or the snapshot fails its checksum.
+    """
+    if data_dir is not None and str(data_dir) != "":
+        return DataSource(resolve_data_dir(data_dir), "--data-dir", f"--data-dir {data_dir}")
+    env = os.environ.get(DATA_ENV_VAR)
+    if env:
+        return DataSource(resolve_data_dir(env), DATA_ENV_VAR, f"${DATA_ENV_VAR}={env}")
+    home = default_home()
+    if _has_release(home):
+        return DataSource(home, "data home", f"data home {home} (no --data-dir, ${DATA_ENV_VAR} unset)")
+    from crossingcast.data.snapshot import snapshot_dir, verify_snapshot
+
+    info = verify_snapshot()
+    return DataSource(snapshot_dir(), "bundled snapshot",
+                      f"BUNDLED SNAPSHOT of the Home Office release of {info['release_date']} (daily data to "
+                      f"{info['daily_last']}; sha256 verified; Crown copyright, OGL v3.0) - no --data-dir, "
+                      f"${DATA_ENV_VAR} unset, no release in the data home {home}; "
+                      "run `crossingcast fetch` for the current release", info)
 
 
 def homeoffice_dir(data_dir: str | os.PathLike | None = None) -> Path:

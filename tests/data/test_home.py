@@ -74,3 +74,45 @@ def test_resolve_data_dir(tmp_path, monkeypatch):
         resolve_data_dir()
     with pytest.raises(DataError, match="does not exist"):
         resolve_data_dir(tmp_path / "nope")
+
+
+def _release_dir(root, releases):
+    (root / "homeoffice").mkdir(parents=True)
+    (root / "homeoffice" / releases[0].name).symlink_to(releases[0])
+    return root
+
+
+def test_resolution_order(tmp_path, monkeypatch, releases):
+    from crossingcast.data.home import resolve_data
+    from crossingcast.data.snapshot import snapshot_dir
+
+    explicit = _release_dir(tmp_path / "explicit", releases)
+    env = _release_dir(tmp_path / "env", releases)
+    home = tmp_path / "home"
+    monkeypatch.setenv("CROSSINGCAST_HOME", str(home))
+    monkeypatch.setenv("CROSSINGCAST_DATA", str(env))
+    assert resolve_data(explicit).kind == "--data-dir" and resolve_data(explicit).root == explicit
+    assert resolve_data().kind == "CROSSINGCAST_DATA" and resolve_data().root == env
+    monkeypatch.delenv("CROSSINGCAST_DATA")
+    home.mkdir()  # a data home without a release does not count
+    src = resolve_data()
+    assert src.kind == "bundled snapshot" and src.root == snapshot_dir()
+    assert "2026-05-01" in src.reason and "OGL v3.0" in src.reason and src.snapshot["release_date"] == "2026-05-01"
+    _release_dir(home, releases)
+    assert resolve_data().kind == "data home" and resolve_data().root == home
+    monkeypatch.setenv("CROSSINGCAST_DATA", str(tmp_path / "nowhere"))  # given but missing: an error, no fallback
+    with pytest.raises(DataError, match="nowhere"):
+        resolve_data()
+
+
+def test_weather_from_data_home_when_the_data_dir_has_none(tmp_path, monkeypatch, releases):
+    from crossingcast.data.home import resolve_data
+
+    data = _release_dir(tmp_path / "data", releases)
+    home = tmp_path / "home"
+    monkeypatch.setenv("CROSSINGCAST_HOME", str(home))
+    assert resolve_data(data).weather_dir() is None
+    (home / "weather").mkdir(parents=True)
+    assert resolve_data(data).weather_dir() == home / "weather"
+    (data / "weather").mkdir()
+    assert resolve_data(data).weather_dir() == data / "weather"

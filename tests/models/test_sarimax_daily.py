@@ -242,7 +242,7 @@ def _synthetic_weather_frame(counts, start="2022-01-01", end="2024-06-30", seed=
     rng = np.random.default_rng(seed)
     idx = pd.date_range(start, end, freq="D", name="date")
     n = len(idx)
-    season = np.cos(2 * np.pi * (idx.dayofyear.to_numpy() - 15) / 365.25)
+    season = np.cos(2 * np.pi * (idx.day_of_year.to_numpy() - 15) / 365.25)
     wind = np.clip(6 + 3 * season + 2.5 * rng.standard_normal(n), 0.2, None)
     w = pd.DataFrame({
         "wind_mean": wind, "gust_max": wind * 1.6 + rng.gamma(2, 1, n),
