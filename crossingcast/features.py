@@ -46,9 +46,9 @@ def calendar_features(index: pd.DatetimeIndex, fourier_order: int = 3) -> pd.Dat
     """
     index = pd.DatetimeIndex(index)
     out = pd.DataFrame(index=index)
-    out["dow"] = index.dayofweek.astype(float)
+    out["dow"] = index.day_of_week.astype(float)
     for d in range(1, 7):
-        out[f"dow_{d}"] = (index.dayofweek == d).astype(float)
+        out[f"dow_{d}"] = (index.day_of_week == d).astype(float)
     out = out.join(fourier_terms(index, fourier_order))
     out["trend"] = ((index - TREND_ORIGIN) / pd.Timedelta(days=_YEAR)).to_numpy(dtype=float)
     return out
