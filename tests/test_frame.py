@@ -86,3 +86,12 @@ def test_future_frame_climatology_weather(counts):
     assert fut["wind_mean"].between(0, 30).all()
     shifted = fr.shift_weather_year(hist, 2023, fut.index)
     assert shifted.loc["2024-07-05", "wind_mean"] == hist.loc["2023-07-05", "wind_mean"]
+
+
+def test_frame_spans_the_newest_release_to_its_last_day(frame, counts):
+    """The frame ends on the last day of the newest release (2026-04-30, ../shared/data/README.md), so a
+    reader or join that drops the last day of a release fails here, not by accident elsewhere."""
+    assert counts.index[-1] == pd.Timestamp("2026-04-30")
+    assert frame.index[-1] == counts.index[-1] and frame.index[0] == counts.index[0]
+    assert len(frame) == (frame.index[-1] - frame.index[0]).days + 1
+    assert frame["migrants"].sum() == counts["migrants"].sum()

@@ -12,7 +12,9 @@ import pytest
 
 from crossingcast.evaluate import (BacktestResult, combine_leaderboards, rolling_origin_backtest,
                                    season_ahead_backtest, summer_origins)
-from crossingcast.models import BEST_MODEL, make_forecaster
+from crossingcast.evaluate import metrics as M
+from crossingcast.models import BEST_MODEL, Forecast, make_forecaster
+from crossingcast.models.base import BaseForecaster
 from crossingcast.simulate import simulate_channel
 
 FC_COLS = ["model", "origin", "date", "horizon", "mean", "p10", "p50", "p90"]
@@ -190,9 +192,17 @@ def test_reproducible_tables_and_files(frame, small_backtest, tmp_path):
     assert not np.allclose(one.forecasts["crps"], other.forecasts["crps"])
 
 
-def test_progress_bar_runs(frame, capsys):
-    rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7, progress=True)
-    rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2024-07-07"], horizon=7, progress=False)
+def test_progress_bar_reports_units_and_changes_nothing(frame, capsys):
+    kw = dict(origins=["2024-07-07", "2024-07-14"], horizon=7)
+    shown = rolling_origin_backtest(frame, ["seasonal_naive"], progress=True, **kw)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "backtest (1 models, 2 origins, weather=none)" in text and "2/2" in text
+    quiet = rolling_origin_backtest(frame, ["seasonal_naive"], progress=False, **kw)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    pd.testing.assert_frame_equal(shown.forecasts, quiet.forecasts)
+    pd.testing.assert_frame_equal(shown.per_origin, quiet.per_origin)
 
 
 def test_bad_arguments(frame):
@@ -232,3 +242,110 @@ def test_best_model_totals_unbiased_on_real_summers(frame):
     err = po["total_mean"].sum() - po["total_actual"].sum()
     half80 = 1.2816 * np.sqrt(np.sum(sd ** 2))
     assert abs(err) <= half80, (err, half80, po["total_mean"].sum(), po["total_actual"].sum())
+
+
+# ----------------------------------------------------------------- value tests (hand calculations)
+
+class FixedPaths(BaseForecaster):
+    """A forecaster with known paths: path 0 is 10 on even horizons, path 1 on odd ones, path 2 every day,
+    path 3 never.  Every day is {0, 0, 10, 10} (daily P10 0, P90 10), but the paths are not comonotone,
+    so a quantile of a sum differs from the sum of the daily quantiles."""
+
+    def __init__(self, level: float = 10.0):
+        self.level = level
+
+    def fit(self, frame):
+        self.last_date_ = frame.index[-1]
+        self.is_fitted_ = True
+        return self
+
+    def predict(self, future):
+        idx = pd.DatetimeIndex(future.index)
+        d = np.arange(len(idx))
+        paths = self.level * np.vstack([d % 2 == 0, d % 2 == 1, np.ones(len(d)), np.zeros(len(d))]).astype(float)
+        return Forecast.from_paths(paths, idx, model="fixed", mean=np.full(len(idx), self.level / 2))
+
+
+def test_backtest_scores_by_hand(frame):
+    o = pd.Timestamp("2024-07-07")  # a Sunday: horizon 14 is two complete Monday-Sunday weeks
+    res = rolling_origin_backtest(frame, {"fixed": FixedPaths()}, origins=[o], horizon=14, progress=False)
+    y = frame.loc[o + pd.Timedelta(days=1):o + pd.Timedelta(days=14), "migrants"].to_numpy(dtype=float)
+    row = res.per_origin.iloc[0]
+    # MASE: MAE of the mean (5 every day) over the seasonal-naive MAE with lag 7 (same weekday last
+    # week) on the 365 days up to and including the origin
+    past = frame.loc[:o, "migrants"].to_numpy(dtype=float)[-365:]
+    scale7 = np.mean(np.abs(past[7:] - past[:-7]))
+    assert row["mase"] == pytest.approx(np.mean(np.abs(y - 5.0)) / scale7, rel=1e-12)
+    assert row["mase"] != pytest.approx(np.mean(np.abs(y - 5.0)) / np.mean(np.abs(past[1:] - past[:-1])))
+    assert row["mae"] == pytest.approx(np.mean(np.abs(y - 5.0)))
+    # CRPS of {0, 0, 10, 10}: E|X - y| - E|X - X'| / 2 with E|X - X'| = 8 * 10 / 16 = 5
+    assert row["crps"] == pytest.approx(np.mean(0.5 * np.abs(y) + 0.5 * np.abs(y - 10.0) - 2.5))
+    # pinball at P10 = 0, P50 = 5 (numpy linear), P90 = 10
+    pin = [np.mean(np.maximum(lv * (y - q), (lv - 1) * (y - q))) for lv, q in ((0.1, 0.0), (0.5, 5.0), (0.9, 10.0))]
+    assert row["pinball"] == pytest.approx(np.mean(pin))
+    assert row["coverage80"] == pytest.approx(np.mean((y >= 0) & (y <= 10)))
+    # 14-day total: mean 14 * 5; path sums {70, 70, 140, 0}: P10 = 0.3 * 70 = 21, P90 = 70 + 0.7 * 70 = 119
+    # (the sums of the daily quantiles would be 0 and 140)
+    assert row["total_mean"] == 70.0 and row["total_actual"] == y.sum()
+    assert row["total_p10"] == pytest.approx(21.0) and row["total_p90"] == pytest.approx(119.0)
+    # weekly totals: path sums {40, 30, 70, 0} then {30, 40, 70, 0}: P10 9, P90 61 (daily P90 sum: 70)
+    wk = res.weekly
+    assert list(wk["week_end"]) == [pd.Timestamp("2024-07-14"), pd.Timestamp("2024-07-21")]
+    assert list(wk["mean"]) == [35.0, 35.0]
+    assert wk["p10"].tolist() == pytest.approx([9.0, 9.0]) and wk["p90"].tolist() == pytest.approx([61.0, 61.0])
+    assert wk["actual"].tolist() == [y[:7].sum(), y[7:].sum()]
+    f = res.forecasts
+    assert f["p10"].eq(0.0).all() and f["p90"].eq(10.0).all() and f["p50"].eq(5.0).all()
+    np.testing.assert_allclose(f["crps"], 0.5 * np.abs(y) + 0.5 * np.abs(y - 10.0) - 2.5)
+
+
+def test_mase_in_backtest_uses_lag_7_scale(frame):
+    """The backtest's MASE scale is the weekly-naive in-sample MAE: recomputed by hand for each origin."""
+    origins = [pd.Timestamp("2024-06-30"), pd.Timestamp("2024-07-14")]
+    res = rolling_origin_backtest(frame, ["seasonal_naive"], origins=origins, horizon=7, progress=False)
+    for o in origins:
+        po = res.per_origin[res.per_origin["origin"] == o].iloc[0]
+        f = res.forecasts[res.forecasts["origin"] == o]
+        past = frame.loc[:o, "migrants"].to_numpy(dtype=float)[-365:]
+        scale = np.mean(np.abs(past[7:] - past[:-7]))
+        assert scale == pytest.approx(M.mase_scale(past, 7))
+        assert po["mase"] == pytest.approx(np.mean(np.abs(f["actual"] - f["mean"])) / scale, rel=1e-12)
+
+
+def _toy_result(rows):
+    fc = pd.DataFrame(rows, columns=["model", "summer", "origin", "date", "horizon", "actual", "mean"])
+    for c in ("p10", "p50", "p90", "crps"):
+        fc[c] = 0.0
+    fc["weather"] = "none"
+    return BacktestResult(forecasts=fc, per_origin=pd.DataFrame(), weekly=pd.DataFrame(),
+                          timings=pd.DataFrame(), settings={"weather_label": "none"})
+
+
+def test_season_totals_keep_the_shortest_horizon_by_hand():
+    """Two origins a week apart, 14 days each: the 7 overlapping days come from the later origin
+    (horizon 1..7), never from the earlier one (horizon 8..14)."""
+    o1, o2 = pd.Timestamp("2024-07-07"), pd.Timestamp("2024-07-14")
+    rows = []
+    for k, o in enumerate((o1, o2)):
+        for h in range(1, 15):
+            d = o + pd.Timedelta(days=h)
+            # means: 100 from o1, 1000 from o2, plus the horizon, so each choice has its own sum
+            rows.append(["m", 2024, o, d, h, float(d.day), (100.0 if k == 0 else 1000.0) + h])
+    # a second model with one origin only, rows in shuffled order
+    rows += [["n", 2024, o1, o1 + pd.Timedelta(days=h), h, 1.0, 2.0] for h in (3, 1, 2)]
+    st = _toy_result(rows).season_totals().set_index("model")
+    # model m: days 8-14 Jul from o1 (h 1..7): sum 100*7 + 28 = 728; days 15-28 Jul from o2 (h 1..14):
+    # 1000*14 + 105 = 14105; total 14833 (keeping the longest horizon would give 100*7 + 77 + 14105 = 14882)
+    assert st.loc["m", "n_days"] == 21
+    assert st.loc["m", "mean"] == 14833.0
+    assert st.loc["m", "actual"] == float(sum(range(8, 29)))
+    assert st.loc["m", "error"] == 14833.0 - sum(range(8, 29))
+    assert st.loc["m", "pct_error"] == pytest.approx(100 * (14833.0 - 378.0) / 378.0)
+    assert st.loc["n", "n_days"] == 3 and st.loc["n", "mean"] == 6.0 and st.loc["n", "actual"] == 3.0
+    assert (st["weather"] == "none").all()
+
+
+def test_season_total_pct_error_is_nan_when_nothing_crossed():
+    o = pd.Timestamp("2024-01-07")
+    st = _toy_result([["m", 2024, o, o + pd.Timedelta(days=1), 1, 0.0, 3.0]]).season_totals()
+    assert st["error"].iloc[0] == 3.0 and np.isnan(st["pct_error"].iloc[0])
