@@ -43,7 +43,7 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
-from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle
+from crossingcast.models.distributions import calibrate_hurdle, crossing_persistence, hurdle_paths
 
 __all__ = ["LevelForecaster", "level_features", "HORIZON_BUCKETS"]
 
@@ -143,6 +143,8 @@ class LevelForecaster(BaseForecaster):
         Day-of-week multipliers (Monday first) from the last two years.
     shape_ : float
         Negative-binomial shape of arrivals on crossing days.
+    persistence_ : float
+        Lag-1 persistence of crossing days (calm and rough spells) over the last year.
     last_date_ : pandas.Timestamp
         The origin.
     """
@@ -279,6 +281,8 @@ class LevelForecaster(BaseForecaster):
         base = self._base(prev.index)
         p = self._p_cross(prev.index)
         self.shape_ = float(calibrate_hurdle(prev.to_numpy(), base, p)["shape"])
+        # Calm and rough spells: crossing days cluster beyond what the seasonal probability explains.
+        self.persistence_ = float(crossing_persistence(prev.to_numpy(), p))
 
     # ------------------------------------------------------------------ predict helpers
     def _source(self, dates: pd.DatetimeIndex) -> np.ndarray:
@@ -334,18 +338,15 @@ class LevelForecaster(BaseForecaster):
         log_ratio = (self.coef_.to_numpy() @ self.x_)[b]
         sd = self.level_sd_.to_numpy()[b]
         mu = self._base(idx) * np.exp(log_ratio + sd ** 2 / 2)
-        mu, pi, a = consistent_hurdle(mu, self._p_cross(idx))
-        rng = np.random.default_rng(self.random_state)
-        n = int(self.n_paths)
-        z = rng.standard_normal((n, 1))  # one level shock per path, scaled per bucket: a persistent level
-        factor = np.exp(z * sd[None, :] - sd[None, :] ** 2 / 2)
-        cross = rng.random((n, len(idx))) < pi
-        lam = rng.gamma(self.shape_, 1.0, size=(n, len(idx))) * (factor * a / self.shape_)
-        paths = cross * (1.0 + rng.poisson(lam))
+        # One level shock per path, scaled per day by its bucket's spread (a persistent level);
+        # crossing days follow the fitted lag-1 persistence.
+        paths = hurdle_paths(mu, self._p_cross(idx), shape=self.shape_, level_sd=sd, n_paths=int(self.n_paths),
+                             random_state=self.random_state, persistence=self.persistence_)
         info = {"weather": "none (season-level model, weather-blind by design)",
                 "origin": str(self.last_date_.date()),
                 "level_ratio": {k: float(np.exp(v)) for k, v in
                                 zip(self.coef_.index, self.coef_.to_numpy() @ self.x_)},
                 "level_sd": {k: float(v) for k, v in self.level_sd_.items()},
+                "persistence": self.persistence_,
                 "level_features": dict(zip(FEATURE_NAMES, map(float, self.x_)))}
         return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
