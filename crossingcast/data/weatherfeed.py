@@ -30,7 +30,6 @@ import contextlib
 import datetime as _dt
 import gzip
 import io
-import json
 import logging
 import os
 import time
@@ -38,7 +37,6 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from crossingcast.data.home import atomic_write_bytes, atomic_write_text, default_home, sha256_bytes
