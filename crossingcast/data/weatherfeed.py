@@ -249,7 +249,7 @@ def _fetch_station_forecast(st: WeatherStation, provider: str, start: pd.Timesta
 
     station = Station(id=st.id, name=st.name, country=st.country, latitude=st.latitude, longitude=st.longitude,
                       elevation=int(st.elevation) if st.elevation is not None else None, timezone=st.timezone,
-                      identifiers={"mosmix": st.id[1:] if st.id.startswith("0") else st.id})
+                      identifiers={"mosmix": st.id})  # MOSMIX single-station IDs are the WMO numbers
     params = [Parameter.TEMP, Parameter.PRCP, Parameter.WDIR, Parameter.WSPD, Parameter.WPGT]
     n0 = len(logs.messages)
     try:
