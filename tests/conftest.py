@@ -39,3 +39,10 @@ def counts(data_dir):
 @pytest.fixture(scope="session")
 def frame(counts):
     return cc.build_frame(counts)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_home(tmp_path_factory):
+    """No test reads or writes the user's data home (~/.crossingcast): it is a fresh temporary folder."""
+    if not os.environ.get("CROSSINGCAST_HOME"):
+        os.environ["CROSSINGCAST_HOME"] = str(tmp_path_factory.mktemp("crossingcast_home"))

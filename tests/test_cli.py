@@ -318,3 +318,25 @@ def test_plots_return_figures_without_pyplot_state(tmp_path):
         plots.save_figure(fig, tmp_path / "f.docx")
     with pytest.raises(CrossingcastError, match="diff_p90"):
         plots.scenario_bars(table.drop(columns="diff_p90"))
+
+
+def test_forecast_without_any_data_path_uses_the_bundled_snapshot(tmp_path, monkeypatch, counts):
+    """Fresh machine: no --data-dir, no CROSSINGCAST_DATA, empty data home -> the snapshot, said so."""
+    monkeypatch.delenv("CROSSINGCAST_DATA", raising=False)
+    monkeypatch.setenv("CROSSINGCAST_HOME", str(tmp_path / "empty_home"))
+    out = tmp_path / "f.csv"
+    res = run(["forecast", "--start", "2026-06-01", "--end", "2026-09-30", "--model", "seasonal_naive",
+               "--n-paths", 100, "--out", out])
+    assert res.exit_code == 0, res.output
+    t = text(res)
+    assert "data source: BUNDLED SNAPSHOT of the Home Office release of 2026-05-01" in t
+    assert "origin: 2026-04-30 (the last day of data" in t
+    fc = pd.read_csv(out, parse_dates=["date"])
+    assert len(fc) == 122 and fc["date"].iloc[0] == pd.Timestamp("2026-06-01")
+    assert fc["data_source"].str.startswith("bundled snapshot").all() and (fc["weather"] == "none").all()
+    # the same forecast as from the real release it was made from
+    ref = tmp_path / "ref.csv"
+    assert run(["forecast", "--data-dir", Path(counts.attrs["source"]).parents[1], "--start", "2026-06-01",
+                "--end", "2026-09-30", "--model", "seasonal_naive", "--n-paths", 100, "--out", ref]).exit_code == 0
+    pd.testing.assert_frame_equal(fc.drop(columns="data_source"),
+                                  pd.read_csv(ref, parse_dates=["date"]).drop(columns="data_source"))

@@ -30,7 +30,6 @@ import contextlib
 import datetime as _dt
 import gzip
 import io
-import json
 import logging
 import os
 import time
@@ -38,7 +37,6 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from crossingcast.data.home import atomic_write_bytes, atomic_write_text, default_home, sha256_bytes
@@ -251,7 +249,7 @@ def _fetch_station_forecast(st: WeatherStation, provider: str, start: pd.Timesta
 
     station = Station(id=st.id, name=st.name, country=st.country, latitude=st.latitude, longitude=st.longitude,
                       elevation=int(st.elevation) if st.elevation is not None else None, timezone=st.timezone,
-                      identifiers={"mosmix": st.id[1:] if st.id.startswith("0") else st.id})
+                      identifiers={"mosmix": st.id})  # MOSMIX single-station IDs are the WMO numbers
     params = [Parameter.TEMP, Parameter.PRCP, Parameter.WDIR, Parameter.WSPD, Parameter.WPGT]
     n0 = len(logs.messages)
     try:

@@ -12,6 +12,7 @@ import warnings
 import pandas as pd
 import pytest
 
+from crossingcast.data.weather import DEFAULT_STATIONS
 from crossingcast.data.weatherfeed import fetch_weather_history, forecast_weather
 from crossingcast.errors import DataQualityWarning, WeatherError
 from tests.fixtures.meteostat_mirror import write_mirror
@@ -23,7 +24,9 @@ MS_KEYS = ("hourly_endpoint", "daily_endpoint", "metno_forecast_endpoint", "metn
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, releases):
-    mirror = write_mirror(tmp_path_factory.mktemp("up") / "meteostat", years=(2025, 2026), stations_db=False)
+    two = [s for s in DEFAULT_STATIONS if s.id in ("03797", "07002")]
+    mirror = write_mirror(tmp_path_factory.mktemp("up") / "meteostat", years=(2024, 2025, 2026), stations=two,
+                          stations_db=False)
     with UpstreamServer(releases[-1], mirror) as srv:
         yield srv
 
@@ -45,7 +48,7 @@ def env(server, monkeypatch):
 def _fetch(home, **kw):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = fetch_weather_history(home, stations="03797,07002", since="2025-01-01", kinds=("hourly",),
+        table = fetch_weather_history(home, stations="03797,07002", since="2024-01-01", kinds=("hourly",),
                                       retries=0, backoff=0, **kw)
     return table, [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
 
@@ -55,7 +58,7 @@ def test_history_meteostat_layout_incremental_and_never_overwrites_good_data(env
     f = tmp_path / "weather" / "hourly" / "2026" / "03797.csv.gz"
     assert f.is_file() and gz_rows(f) == 8760
     st = table.set_index(["station", "year"])["status"]
-    assert st[("03797", 2024)] == "not on server" and st[("03797", 2026)] == "downloaded"
+    assert st[("03797", 2023)] == "not on server" and st[("03797", 2026)] == "downloaded"
     good = f.read_bytes()
 
     for fault in ("500", "truncated", "timeout"):
@@ -66,12 +69,15 @@ def test_history_meteostat_layout_incremental_and_never_overwrites_good_data(env
         assert any("03797 hourly 2026" in w for w in warns), fault
         assert f.read_bytes() == good, fault  # the good file survives every fault
         env.faults.clear()
-    # a closed year is not downloaded again; the current year is checked and found unchanged
+    # a closed year (before last year) is not downloaded again; last and this year are checked again
+    this_year = pd.Timestamp.now().year
     env.hits.clear()
     table, _ = _fetch(tmp_path)
     st = table.set_index(["station", "year"])["status"]
-    assert st[("03797", 2025)] == "kept (closed year)" and st[("03797", 2026)] == "unchanged"
-    assert not any("/2025/" in h for h in env.hits)
+    for year in (2024, 2025, 2026):
+        expected = "kept (closed year)" if year < this_year - 1 else "unchanged"
+        assert st[("03797", year)] == expected, year
+        assert any(f"/{year}/" in h for h in env.hits) == (expected == "unchanged"), year
 
 
 def test_history_shorter_download_does_not_replace(env, tmp_path):
