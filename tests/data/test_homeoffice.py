@@ -9,7 +9,8 @@ import pytest
 import crossingcast as cc
 from crossingcast.data import homeoffice as ho
 from crossingcast.errors import DataError, DataQualityWarning, SchemaError
-from tests.odsutil import raw_sheets, write_ods
+from tests.data.variants import write_ods  # fast direct ODS writer (pandas odf engine: ~1 min per file under load)
+from tests.odsutil import raw_sheets
 
 
 def test_known_totals(counts):
