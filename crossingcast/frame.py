@@ -229,8 +229,8 @@ def climatology_weather(history: pd.DataFrame, index: pd.DatetimeIndex, window: 
     if not wcols:
         raise FrameError("climatology_weather: the history frame has no weather columns")
     h = history[wcols]
-    doy = h.index.dayofyear.to_numpy()
-    target_doy = pd.DatetimeIndex(index).dayofyear.to_numpy()
+    doy = h.index.day_of_year.to_numpy()
+    target_doy = pd.DatetimeIndex(index).day_of_year.to_numpy()
     vals = h.to_numpy(dtype=float)
     out = np.empty((len(target_doy), len(wcols)))
     for i, d in enumerate(target_doy):
