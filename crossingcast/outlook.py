@@ -289,7 +289,8 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
         Dates outside the data or the horizon, weather years on a weather-blind
         frame or without complete weather for the dates.
     """
-    from crossingcast.frame import future_frame, shift_weather_year, weather_columns, weather_years
+    from crossingcast.frame import future_frame, shift_weather_year, weather_columns
+    from crossingcast.frame import weather_years as years_covering
 
     if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
         raise ScenarioError("summer_outlook: frame must be a non-empty daily DataFrame (crossingcast.build_frame)")
@@ -326,7 +327,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
 
     runs = []  # (year or None, mean (n_days,), paths (n, n_days))
     if wcols:
-        avail = weather_years(history, findex[0], findex[-1])
+        avail = years_covering(history, findex[0], findex[-1])
         if weather_years is None:
             years = avail
         else:

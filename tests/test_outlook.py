@@ -211,3 +211,19 @@ def test_fitted_model_is_reused_and_left_unchanged(sim, sim_outlook):
     pd.testing.assert_frame_equal(r.daily, sim_outlook.daily)  # same fit, same seed: same outlook
     with pytest.raises(ScenarioError, match="not at the origin 2025-05-31"):
         summer_outlook(sim, "2025-05-31", "2025-06-01", "2025-09-30", model=model)
+
+
+def test_weather_year_forecast_pools_years_like_the_outlook(sim, sim_outlook):
+    """Without future weather a forecast pools past weather years (never day-of-year mean weather)."""
+    from crossingcast.outlook import weather_year_forecast
+
+    hist = sim.loc[:"2025-04-30"]
+    hist.attrs = dict(sim.attrs)
+    model = make_forecaster("hurdle", **HURDLE).fit(hist)
+    fc = weather_year_forecast(model, hist, "2025-05-01", "2025-09-30", n_paths=300, seed=0)
+    assert fc.info["weather_years"] == sim_outlook.weather_years
+    assert fc.info["weather"].startswith("weather-year ensemble")
+    assert fc.paths.shape == (300 * len(sim_outlook.weather_years), 153)
+    assert fc.total("2025-06-01")["mean"] == pytest.approx(sim_outlook.total["mean"])
+    np.testing.assert_array_equal(fc.paths[:, 31:], sim_outlook.paths)
+    assert (model.n_paths, model.random_state) == (1000, 0)  # left unchanged
