@@ -31,7 +31,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
              model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
              out: Path = typer.Option(Path("forecast.csv"), help="Output table (.csv, .md or .html)."),
              weather_file: Optional[Path] = typer.Option(None, help="CSV of future weather (date + weather "
-                                                         "feature columns); default: climatology."),
+                                                         "feature columns); default: paths pooled over past weather years."),
              n_paths: int = typer.Option(1000, min=10, help="Sample paths."),
              seed: int = typer.Option(0, help="Random seed."),
              plot: Optional[Path] = typer.Option(None, help="Fan chart of the forecast (.png), with the "
@@ -46,6 +46,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
     from crossingcast.errors import CrossingcastError, DataError
     from crossingcast.frame import future_frame, weather_columns
     from crossingcast.models import BEST_MODEL, make_forecaster
+    from crossingcast.outlook import weather_year_forecast
 
     check_models([model], "--model")
     check_out(out, "--out")
@@ -73,14 +74,18 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
             except (OSError, ValueError) as exc:
                 raise DataError(f"--weather-file {str(weather_file)!r}: cannot read a CSV with a 'date' column "
                                 f"({exc})") from None
-        fut = future_frame(train, s, e, weather=weather, weather_mode="forecast file" if weather is not None else None)
         if weather_columns(train) and weather is None:
-            console.print("[yellow]no future weather given: using weather climatology (per day-of-year means)[/]")
+            console.print("[yellow]no future weather given: paths pooled over the past weather years (never "
+                          "day-of-year mean weather)[/]")
         elif not weather_columns(train):
             console.print("[yellow]no weather data: the model is weather-blind (counts, events and calendar only)[/]")
         name = BEST_MODEL if model == "best" else model
         with console.status(f"fitting {name} on {train.index[0].date()}..{train.index[-1].date()}"):
-            fc = make_forecaster(name, n_paths=n_paths, random_state=seed).fit(train).predict(fut)
+            fitted = make_forecaster(name, n_paths=n_paths, random_state=seed).fit(train)
+            if weather is None:
+                fc = weather_year_forecast(fitted, train, s, e, n_paths=n_paths, seed=seed)
+            else:
+                fc = fitted.predict(future_frame(train, s, e, weather=weather, weather_mode="forecast file"))
     except CrossingcastError as exc:
         fail(exc)
     table = fc.to_frame()
