@@ -16,9 +16,9 @@ console = Console(stderr=True)
 
 def _version(value: bool) -> None:
     if value:
-        from crossingcast import __version__
+        import crossingcast
 
-        print(f"crossingcast {__version__}")
+        print(f"crossingcast {crossingcast.__version__}")
         raise typer.Exit()
 
 
