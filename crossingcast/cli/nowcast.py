@@ -41,6 +41,8 @@ def nowcast(data_dir: Optional[Path] = DataDirOpt,
     RAG on the probability of any crossing that day, with the Met Office / Home Office thresholds:
     red above 55%, green below 35%, amber between.  The model is fitted on the weather history
     (crossingcast fetch); the weather of the coming days is a forecast fetched through meteostat.
+
+    Example: crossingcast fetch && crossingcast nowcast --days 7 --out nowcast.csv
     """
     import pandas as pd
 
