@@ -42,7 +42,7 @@ def nowcast(data_dir: Optional[Path] = DataDirOpt,
     red above 55%, green below 35%, amber between.  The model is fitted on the weather history
     (crossingcast fetch); the weather of the coming days is a forecast fetched through meteostat.
 
-    Example: crossingcast fetch && crossingcast nowcast --days 7 --out nowcast.csv
+    Example: crossingcast nowcast --days 7 --out nowcast.csv   (after crossingcast fetch)
     """
     import pandas as pd
 
