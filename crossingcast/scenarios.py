@@ -565,7 +565,8 @@ class PairedRunner:
         self.n_paths, self.seed = int(n_paths), int(seed)
         self.weekly = weekly
         if isinstance(model, str):  # make_forecaster resolves "best"
-            self.model = make_forecaster(model, n_paths=self.n_paths, random_state=self.seed).fit(history)
+            self.model = make_forecaster(model, horizon=(self.end - self.origin).days, n_paths=self.n_paths,
+                                         random_state=self.seed).fit(history)
         else:
             self.model = model
         self.model_name = getattr(self.model, "name", type(self.model).__name__)

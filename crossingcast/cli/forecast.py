@@ -40,7 +40,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
 
     from crossingcast.errors import CrossingcastError, DataError
     from crossingcast.frame import future_frame, weather_columns
-    from crossingcast.models import BEST_MODEL, make_forecaster
+    from crossingcast.models import best_model, make_forecaster
 
     check_models([model], "--model")
     check_out(out, "--out")
@@ -65,7 +65,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
             console.print("[yellow]no future weather given: using weather climatology (per day-of-year means)[/]")
         elif not weather_columns(train):
             console.print("[yellow]no weather data: the model is weather-blind (counts, events and calendar only)[/]")
-        name = BEST_MODEL if model == "best" else model
+        name = best_model((e - o).days) if model == "best" else model
         with console.status(f"fitting {name} on {train.index[0].date()}..{train.index[-1].date()}"):
             fc = make_forecaster(name, n_paths=n_paths, random_state=seed).fit(train).predict(fut)
     except CrossingcastError as exc:

@@ -223,8 +223,10 @@ class EnsembleForecaster(BaseForecaster):
         """
         specs = self._specs()
         self.weights_, self.weights_source_, self.provenance_ = self._resolve_weights(list(specs))
+        # members with weight 0 are not fitted (they cannot contribute a path)
+        self.weights_ = {n: w for n, w in self.weights_.items() if w > 0}
         self.members_ = {n: est.fit(frame) if target == TARGET else est.fit(frame, target=target)
-                         for n, est in specs.items()}
+                         for n, est in specs.items() if n in self.weights_}
         self.last_date_ = frame.index[-1]
         self.name_ = "ensemble"
         self.is_fitted_ = True
