@@ -42,7 +42,7 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
-from crossingcast.models.baselines import (Climatology, SeasonalNaive, _check_future, _info, _merge_history,
+from crossingcast.models.baselines import (SeasonalNaive, _check_future, _info, _merge_history,
                                            _target_series)
 from crossingcast.models.distributions import calibrate_hurdle, hurdle_paths
 
