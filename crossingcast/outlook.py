@@ -152,14 +152,15 @@ class OutlookResult:
         return out
 
 
-def _fit_model(history: pd.DataFrame, model, n_paths: int, seed: int, model_params: dict | None):
+def _fit_model(history: pd.DataFrame, model, n_paths: int, seed: int, model_params: dict | None,
+               horizon: int | None = None):
     from crossingcast.models import make_forecaster
 
-    if isinstance(model, str):  # make_forecaster resolves "best"
+    if isinstance(model, str):  # make_forecaster resolves "best" by horizon (models.best_model)
         params = dict(model_params or {})
         params.setdefault("n_paths", int(n_paths))
         params.setdefault("random_state", int(seed))
-        return make_forecaster(model, **params).fit(history)
+        return make_forecaster(model, horizon=horizon, **params).fit(history)
     if not hasattr(model, "predict"):
         raise ScenarioError(f"outlook: model must be a model name or a fitted forecaster, got {model!r}")
     last = getattr(model, "last_date_", None)
@@ -265,7 +266,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
         Outlook period (inclusive), after the origin and within
         :data:`OUTLOOK_MAX_HORIZON_DAYS` of it.
     model : str or fitted forecaster
-        Model name (``"best"`` = :data:`crossingcast.models.BEST_MODEL`) or a
+        Model name (``"best"``: :func:`crossingcast.models.best_model` of the horizon) or a
         forecaster already fitted on ``frame.loc[:origin]``.
     weather_years : sequence of int, optional
         Past weather years of the ensemble (frames with weather only); default
@@ -313,7 +314,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
     history = frame.loc[:origin]
     history.attrs = dict(frame.attrs)
     simulated = bool(frame.attrs.get("simulated", False))
-    fitted = _fit_model(history, model, n_paths, seed, model_params)
+    fitted = _fit_model(history, model, n_paths, seed, model_params, horizon=(end - origin).days)
     mname = getattr(fitted, "name", type(fitted).__name__)
     fstart = origin + _DAY  # predict from the day after the origin: every model supports that
     findex = pd.date_range(fstart, end, freq="D", name="date")

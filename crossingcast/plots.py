@@ -22,7 +22,8 @@ import pandas as pd
 
 from crossingcast.errors import CrossingcastError
 
-__all__ = ["fan_chart", "scenario_bars", "leaderboard_bars", "surge_bars", "save_figure", "SIMULATED_TAG"]
+__all__ = ["fan_chart", "scenario_bars", "leaderboard_bars", "surge_bars", "season_ahead_errors", "save_figure",
+           "SIMULATED_TAG"]
 
 #: Title prefix of every plot of simulated data.
 SIMULATED_TAG = "SIMULATED"
@@ -300,3 +301,46 @@ def save_figure(fig, path: str | os.PathLike, dpi: int = 120) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def season_ahead_errors(result: Any, target: str = "rest_of_season", *, title: str | None = None,
+                        simulated: bool = False):
+    """Season-ahead backtest: mean absolute % error of the forecast total by origin month (one line per model),
+    beside the PIT histogram of the best model.
+
+    Parameters
+    ----------
+    result : crossingcast.evaluate.SeasonAheadResult
+    target : str
+        One of :data:`crossingcast.evaluate.season_ahead.TARGETS`.
+    title : str, optional
+    simulated : bool
+        Label the plot as simulated data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = result.error_by_month(target)
+    if table.empty:
+        raise CrossingcastError(f"season_ahead_errors: no rows for target {target!r}")
+    board = result.leaderboard(target)
+    fig = _figure(10, 4)
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[3, 2])
+    months = [int(m) for m in table.columns]
+    names = {3: "Mar", 4: "Apr", 5: "May", 6: "Jun", 7: "Jul", 8: "Aug"}
+    for name, row in table.iterrows():
+        ax.plot(months, row.to_numpy(float), marker="o", label=str(name))
+    ax.set_xticks(months, [names.get(m, str(m)) for m in months])
+    ax.set_xlabel("origin month")
+    ax.set_ylabel("mean |error| of the total, %")
+    ax.legend(fontsize=8, ncols=2)
+    best = str(board["model"].iloc[0])
+    pit = result.pit_histogram(target).loc[best]
+    ax2.bar(np.arange(len(pit)) / len(pit), pit.to_numpy(float), width=1 / len(pit), align="edge",
+            color="tab:blue", alpha=0.75, edgecolor="white")
+    ax2.axhline(pit.sum() / len(pit), color="k", lw=1, ls="--")
+    ax2.set_xlabel(f"PIT of the total ({best}; flat = calibrated)")
+    weather = result.settings.get("weather_label", "none")
+    _title(fig, ax, (title or f"Season ahead: {target} by origin month") + f" (weather: {weather})", simulated)
+    return fig

@@ -109,9 +109,11 @@ def test_backtest_dask_backend_matches_loky(data_dir, tmp_path):
 
 def test_backtest_season_ahead_uses_the_real_totals(data_dir, counts, tmp_path):
     out, per = tmp_path / "sa.md", tmp_path / "sa.csv"
-    ok(run(["backtest", "--data-dir", data_dir, "--models", "climatology", "--summers", "2024",
-            "--season-ahead", "--seed", 1, "--out", out, "--per-origin", per]))
+    ok(run(["backtest", "--data-dir", data_dir, "--models", "climatology,persistence", "--summers", "2024",
+            "--origins", "2024-05-31", "--season-ahead", "--target", "jun_sep", "--seed", 1, "--out", out,
+            "--per-origin", per]))
     detail = pd.read_csv(per)
+    detail = detail[(detail["target"] == "jun_sep") & (detail["model"] == "climatology")]
     assert len(detail) == 1
     real = counts.loc["2024-06-01":"2024-09-30", "migrants"].sum()
     assert detail["actual"].iloc[0] == pytest.approx(real)
@@ -119,7 +121,7 @@ def test_backtest_season_ahead_uses_the_real_totals(data_dir, counts, tmp_path):
     assert 0 < row["p10"] <= row["p50"] <= row["p90"]
     assert row["error"] == pytest.approx(row["mean"] - real, abs=1e-5 * real)  # 6 significant digits in CSV
     assert row["covered80"] == (row["p10"] <= real <= row["p90"])
-    assert out.read_text().startswith("| rank | model | n_years |")
+    assert out.read_text().startswith("| rank | model | crps | skill |")
 
 
 # --------------------------------------------------------------------------- scenario

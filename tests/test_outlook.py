@@ -151,7 +151,10 @@ def test_real_data_weather_blind(real_outlook):
 
 def test_real_data_best_model_and_weather_years_refused(frame):
     r = summer_outlook(frame, "2025-04-30", "2025-06-01", "2025-09-30", n_paths=200)
-    assert r.model == "gbm" and r.weather == "weather-blind"
+    from crossingcast.models import best_model
+
+    assert r.model == best_model((pd.Timestamp("2025-09-30") - pd.Timestamp("2025-04-30")).days)  # season model
+    assert r.weather == "weather-blind"
     truth = frame.loc["2025-06-01":"2025-09-30", "migrants"].sum()
     assert 0.3 * truth < r.total["mean"] < 3 * truth
     with pytest.raises(ScenarioError, match="weather-blind"):

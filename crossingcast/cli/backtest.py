@@ -33,7 +33,7 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
              summers: str = typer.Option("2023,2024,2025", help="Comma-separated summers (years) to backtest."),
              origins: Optional[str] = typer.Option(None, help="Explicit comma-separated origins (last observed "
                                                    "days, YYYY-MM-DD) instead of every Sunday 31 May-29 Sep of "
-                                                   "--summers."),
+                                                   "--summers (with --season-ahead: instead of its origins)."),
              horizon: int = typer.Option(14, min=1, help="Days ahead forecast from each origin."),
              weather: str = typer.Option("oracle", help="Future weather: oracle (observed weather as a perfect "
                                          "forecast) or climatology. Ignored (label 'none') without weather data."),
@@ -41,8 +41,12 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
                                        "at every origin."),
              n_jobs: int = typer.Option(1, min=1, help="Parallel workers (units: model x summer)."),
              backend: str = typer.Option("loky", help="joblib backend: loky or dask (a local dask cluster)."),
-             season_ahead: bool = typer.Option(False, "--season-ahead", help="Season-ahead backtest instead: fit "
-                                               "on data to 31 May, forecast the June-September total."),
+             season_ahead: bool = typer.Option(False, "--season-ahead", help="Season-ahead backtest instead: "
+                                               "origins every Sunday 1 Mar-31 Jul plus 30 Apr, 15 May, 31 May of "
+                                               "--summers; one forecast to 31 Dec per origin; rest-of-season, "
+                                               "Jun-Sep, calendar-year totals and surge days scored by CRPS."),
+             target: str = typer.Option("rest_of_season", help="--season-ahead: target of the leaderboard "
+                                        "(rest_of_season, jun_sep, may_aug20, year, surge_days)."),
              out: Path = typer.Option(Path("leaderboard.csv"), help="Leaderboard table (.csv, .md or .html)."),
              per_origin: Optional[Path] = typer.Option(None, help="Also write the per-origin metrics (per-year "
                                                        "totals with --season-ahead) to this table."),
@@ -72,8 +76,6 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
     except ValueError:
         raise typer.BadParameter(f"--summers: {summers!r} is not a comma-separated list of years") from None
     ors = [parse_date(o, "--origins") for o in split(origins, "--origins")] if origins else None
-    if season_ahead and ors is not None:
-        raise typer.BadParameter("--origins cannot be combined with --season-ahead (its origin is 31 May)")
     client = None
     try:
         from crossingcast.evaluate import rolling_origin_backtest, season_ahead_backtest
@@ -89,12 +91,18 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
             console.print(f"dask: local cluster with {n_jobs} thread(s)")
         be = "dask" if backend == "dask" else None
         if season_ahead:
-            console.print(f"season-ahead backtest of {', '.join(names)} for {years}")
-            detail = season_ahead_backtest(frame, names, years=years, weather=weather, n_jobs=n_jobs,
-                                           backend=be, progress=True, random_state=seed)
-            board = _season_ahead_board(detail)
-            title = f"season-ahead leaderboard (31 May -> Jun-Sep total; weather={label})"
-            shown = ["rank", "model", "n_years", "total_error_mean", "total_mape", "total_coverage80", "daily_crps"]
+            from crossingcast.evaluate.season_ahead import TARGETS
+
+            if target not in TARGETS:
+                raise typer.BadParameter(f"--target: {target!r} is not one of {', '.join(TARGETS)}")
+            sa = season_ahead_backtest(frame, names, years=years, origins=ors, weather=weather,
+                                       refit="origin" if refit == "origin" else "year", n_jobs=n_jobs, backend=be,
+                                       progress=console.is_terminal, random_state=seed)
+            console.print(f"{sa.settings['n_origins']} origins in {sa.settings['years']}: {sa.wall_seconds:.1f} s")
+            board = sa.leaderboard(target)
+            detail = sa.per_origin
+            title = f"season-ahead leaderboard ({target}; lowest CRPS of the total first; weather={label})"
+            shown = ["rank", "model", "crps", "skill", "mape", "bias", "coverage80", "jump", "n_origins"]
         else:
             res = rolling_origin_backtest(frame, names, summers=years, origins=ors, horizon=horizon,
                                           weather=weather, refit=refit, n_jobs=n_jobs, backend=be,
@@ -119,20 +127,7 @@ def backtest(data_dir: Optional[Path] = DataDirOpt,
     if plot is not None:
         from crossingcast.plots import leaderboard_bars
 
-        metric = "total_mape" if season_ahead else "wk_rmse"
-        save_plot(leaderboard_bars(board, metric, title="season-ahead leaderboard: abs % error of the total"
+        metric = "crps" if season_ahead else "wk_rmse"
+        save_plot(leaderboard_bars(board, metric, title=f"season-ahead leaderboard: CRPS of the {target} total"
                                     if season_ahead else None), plot)
 
-
-def _season_ahead_board(detail):
-    """Per-model summary of :func:`season_ahead_backtest` rows, lowest mean absolute % error first."""
-    import numpy as np
-
-    g = detail.groupby("model", sort=False)
-    board = g.agg(n_years=("year", "size"), total_error_mean=("error", "mean"),
-                  total_mape=("pct_error", lambda s: float(np.mean(np.abs(s)))),
-                  total_coverage80=("covered80", "mean"), daily_crps=("daily_crps", "mean"),
-                  wk_rmse=("wk_rmse", "mean"), weather=("weather", "first")).reset_index()
-    board = board.sort_values(["total_mape", "model"], kind="mergesort").reset_index(drop=True)
-    board.insert(0, "rank", np.arange(1, len(board) + 1))
-    return board

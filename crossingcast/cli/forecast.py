@@ -45,7 +45,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
 
     from crossingcast.errors import CrossingcastError, DataError
     from crossingcast.frame import future_frame, weather_columns
-    from crossingcast.models import BEST_MODEL, make_forecaster
+    from crossingcast.models import best_model, make_forecaster
     from crossingcast.outlook import weather_year_forecast
 
     check_models([model], "--model")
@@ -79,7 +79,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
                           "day-of-year mean weather)[/]")
         elif not weather_columns(train):
             console.print("[yellow]no weather data: the model is weather-blind (counts, events and calendar only)[/]")
-        name = BEST_MODEL if model == "best" else model
+        name = best_model((e - o).days) if model == "best" else model
         with console.status(f"fitting {name} on {train.index[0].date()}..{train.index[-1].date()}"):
             fitted = make_forecaster(name, n_paths=n_paths, random_state=seed).fit(train)
             if weather is None:

@@ -4,8 +4,10 @@
   paths, pinball loss, interval coverage, weekly-total RMSE, total errors.
 * :mod:`crossingcast.evaluate.backtest` — :func:`rolling_origin_backtest`
   (weekly summer origins, 1..14 days ahead, fit once per summer then
-  ``update``, parallel with joblib or dask) and :func:`season_ahead_backtest`
-  (31 May origin, June-September totals).
+  ``update``, parallel with joblib or dask).
+* :mod:`crossingcast.evaluate.season_ahead` — :func:`season_ahead_backtest`
+  (weekly March-July origins, rest-of-season / June-September / calendar-year
+  totals and surge days, CRPS skill vs baselines, pooled ensemble).
 * :mod:`crossingcast.evaluate.leaderboard` — reproducible CSV/Markdown writers.
 
 Layering: this package imports ``models``, ``frame`` and ``features`` only,
@@ -15,9 +17,9 @@ never ``scenarios``, ``report`` or ``cli``.
 from crossingcast.evaluate.backtest import (
     BacktestResult,
     rolling_origin_backtest,
-    season_ahead_backtest,
     summer_origins,
 )
+from crossingcast.evaluate.season_ahead import SeasonAheadResult, season_ahead_backtest, season_origins
 from crossingcast.evaluate.leaderboard import combine_leaderboards
 from crossingcast.evaluate.metrics import (
     crps_paths,
@@ -35,6 +37,8 @@ __all__ = [
     "BacktestResult",
     "rolling_origin_backtest",
     "season_ahead_backtest",
+    "SeasonAheadResult",
+    "season_origins",
     "summer_origins",
     "combine_leaderboards",
     "mae",

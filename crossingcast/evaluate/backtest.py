@@ -1,4 +1,4 @@
-"""Rolling-origin summer backtests and season-ahead backtests.
+"""Rolling-origin summer backtests (season-ahead backtests: :mod:`crossingcast.evaluate.season_ahead`).
 
 Folds
 -----
@@ -61,7 +61,7 @@ import pandas as pd
 from crossingcast.evaluate import metrics as M
 from crossingcast.frame import TARGET, future_frame, weather_columns
 
-__all__ = ["BacktestResult", "rolling_origin_backtest", "season_ahead_backtest", "summer_origins",
+__all__ = ["BacktestResult", "rolling_origin_backtest", "summer_origins",
            "resolve_models", "weather_label", "WEATHER_MODES"]
 
 WEATHER_MODES = ("oracle", "climatology")
@@ -532,97 +532,3 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
                 "models": list(specs)}
     return BacktestResult(forecasts=forecasts, per_origin=per_origin, weekly=weekly, timings=timings,
                           settings=settings, wall_seconds=wall)
-
-
-def _season_unit(name: str, est, frame: pd.DataFrame, year: int, origin: pd.Timestamp, start: pd.Timestamp,
-                 end: pd.Timestamp, weather: str, label: str) -> dict:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
-        model = _prepared(est, name, None).fit(frame.loc[:origin])
-        history = frame.loc[:origin]
-        if weather == "oracle":
-            fut = future_frame(history, start, end, weather=frame.loc[start:end, weather_columns(frame)],
-                               weather_mode=ORACLE_LABEL)
-        else:
-            fut = future_frame(history, start, end)
-        fc = model.predict(fut)
-        secs = time.perf_counter() - t0
-    actual = frame.loc[fc.index, TARGET].to_numpy(dtype=float)
-    tot = fc.total(quantiles=(0.1, 0.5, 0.9))
-    act = float(actual.sum())
-    return {
-        "model": name, "year": year, "origin": origin, "start": start, "end": end,
-        "mean": float(tot["mean"]), "p10": float(tot["p10"]), "p50": float(tot["p50"]), "p90": float(tot["p90"]),
-        "actual": act, "error": float(tot["mean"]) - act,
-        "pct_error": 100.0 * (float(tot["mean"]) - act) / act if act else float("nan"),
-        "covered80": bool(tot["p10"] <= act <= tot["p90"]),
-        "daily_crps": float(np.mean(M.crps_paths(fc.paths, actual))) if fc.paths is not None else float("nan"),
-        "wk_rmse": M.weekly_total_rmse(fc.index, actual, fc.mean.to_numpy()),
-        "weather": label, "seconds": secs,
-    }
-
-
-def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 2023, 2024, 2025), origin="05-31",
-                          period=("06-01", "09-30"), weather="oracle", n_jobs=1, backend=None, progress=False,
-                          random_state=0) -> pd.DataFrame:
-    """Season-ahead backtest: fit on data to ``origin`` (31 May), forecast the ``period`` total (June-September).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Daily frame with the target ``migrants``.
-    models : dict, list or str
-        As in :func:`rolling_origin_backtest`.
-    years : iterable of int
-        Seasons to backtest; years whose period is not fully observed are skipped.
-    origin : str
-        ``MM-DD`` of the last observed day.
-    period : (str, str)
-        ``MM-DD`` bounds of the target period.
-    weather : {"oracle", "climatology"}
-        As in :func:`rolling_origin_backtest` (label ``"none"`` without weather columns).
-    n_jobs, backend, progress, random_state
-        As in :func:`rolling_origin_backtest`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per model × year: ``mean`` (sum of daily means), ``p10, p50,
-        p90`` (from path totals), ``actual``, ``error``, ``pct_error``,
-        ``covered80`` (actual inside P10-P90), ``daily_crps``, ``wk_rmse``,
-        ``weather``, ``seconds``.
-    """
-    label = weather_label(frame, weather)
-    mode = weather if label != "none" else "none"
-    specs = resolve_models(models)
-    units = []
-    for name, est in specs.items():
-        prepared = _prepared(est, name, random_state)
-        for year in years:
-            o = pd.Timestamp(f"{int(year)}-{origin}")
-            s, e = pd.Timestamp(f"{int(year)}-{period[0]}"), pd.Timestamp(f"{int(year)}-{period[1]}")
-            if e > frame.index[-1] or o < frame.index[0] or not o < s <= e:
-                continue
-            units.append((name, prepared, frame, int(year), o, s, e, mode, label))
-    if not units:
-        raise ValueError("season_ahead_backtest: no year has its whole period observed")
-    import joblib
-
-    ctx = joblib.parallel_config(backend=backend) if backend else nullcontext()
-    with ctx:
-        if int(n_jobs) == 1 and not backend:
-            bar = _progress_bar() if progress else None
-            if bar is None:
-                rows = [_season_unit(*u) for u in units]
-            else:
-                with bar:
-                    task = bar.add_task("season-ahead backtest", total=len(units))
-                    rows = []
-                    for u in units:
-                        rows.append(_season_unit(*u))
-                        bar.advance(task)
-        else:
-            rows = joblib.Parallel(n_jobs=-1 if backend == "dask" else int(n_jobs))(
-                joblib.delayed(_season_unit)(*u) for u in units)
-    return pd.DataFrame(rows)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from crossingcast.evaluate import (BacktestResult, combine_leaderboards, rolling_origin_backtest,
-                                   season_ahead_backtest, summer_origins)
+                                   summer_origins)
 from crossingcast.evaluate import metrics as M
 from crossingcast.models import BEST_MODEL, Forecast, make_forecaster
 from crossingcast.models.base import BaseForecaster
@@ -212,18 +212,6 @@ def test_bad_arguments(frame):
         rolling_origin_backtest(frame, ["seasonal_naive"], origins=["2099-07-07"], progress=False)
     with pytest.raises(ValueError):
         rolling_origin_backtest(frame, ["seasonal_naive"], summers=(1990,), progress=False)
-
-
-def test_season_ahead_backtest(frame):
-    tab = season_ahead_backtest(frame, {"climatology": make_forecaster("climatology", n_paths=200)},
-                                years=(2023, 2024, 2030))
-    assert list(tab["year"]) == [2023, 2024]  # 2030 is not observed: skipped
-    for _, row in tab.iterrows():
-        act = frame.loc[f"{row['year']}-06-01":f"{row['year']}-09-30", "migrants"].sum()
-        assert row["actual"] == act and row["error"] == pytest.approx(row["mean"] - act)
-        assert row["p10"] <= row["p50"] <= row["p90"]
-        assert row["covered80"] == (row["p10"] <= act <= row["p90"])
-    assert (tab["weather"] == "none").all()
 
 
 def test_best_model_totals_unbiased_on_real_summers(frame):

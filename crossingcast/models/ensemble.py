@@ -1,0 +1,263 @@
+"""A linear-pool ensemble of forecasters, and CRPS-optimal pool weights.
+
+:class:`EnsembleForecaster` fits every member and pools their **sample
+paths**: each pooled path is a whole path of member *k*, drawn with
+probability ``w_k`` (a mixture of the members' predictive distributions).
+The pooled mean is ``sum_k w_k mean_k`` exactly (not the path average), so
+a total is still the sum of daily means.
+
+Weights
+-------
+``weights="equal"``: ``1 / K``.  A dict ``{member: weight}``: used as given
+(normalised).  ``weights=None``: the weights stored in the package resource
+``crossingcast/resources/ensemble_weights.json`` (written by
+``benchmarks/season_ahead.py`` with its provenance: CRPS-optimal on the
+season-ahead rest-of-season totals of all backtest years), restricted to the
+members and renormalised; equal weights if the resource is missing or shares
+no member.
+
+:func:`crps_weights` finds the CRPS-optimal weights of a linear pool from
+stored sample totals: the CRPS of a mixture is a quadratic function of the
+weights, ``CRPS(w) = sum_k w_k E|X_k - y| - 1/2 sum_kl w_k w_l E|X_k - X_l|``,
+minimised over the simplex (``scipy.optimize.minimize``, SLSQP).  The
+season-ahead backtest uses it with past years only.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crossingcast.errors import ModelError
+from crossingcast.frame import TARGET
+from crossingcast.models.base import BaseForecaster, Forecast
+
+__all__ = ["EnsembleForecaster", "crps_weights", "pool_samples", "mean_abs_diff", "load_weights",
+           "DEFAULT_MEMBERS"]
+
+#: Default members of ``make_forecaster("ensemble")``.
+DEFAULT_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm")
+WEIGHTS_RESOURCE = "ensemble_weights.json"
+
+
+def mean_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
+    """``E|A - B|`` for independent draws from the samples ``a`` and ``b`` (O(n log n))."""
+    a = np.sort(np.asarray(a, dtype=float))
+    b = np.sort(np.asarray(b, dtype=float))
+    cb = np.concatenate([[0.0], np.cumsum(b)])
+    i = np.searchsorted(b, a, side="right")  # number of b <= a
+    total = a * i - cb[i] + (cb[-1] - cb[i]) - a * (len(b) - i)
+    return float(total.sum() / (len(a) * len(b)))
+
+
+def _terms(samples: Sequence[np.ndarray], y: float) -> tuple[np.ndarray, np.ndarray]:
+    k = len(samples)
+    a = np.array([float(np.mean(np.abs(np.asarray(s, dtype=float) - y))) for s in samples])
+    b = np.zeros((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            b[i, j] = b[j, i] = mean_abs_diff(samples[i], samples[j])
+    return a, b
+
+
+def crps_weights(cases: Sequence[tuple[Sequence[np.ndarray], float]], *, scale: bool = True) -> np.ndarray:
+    """CRPS-optimal linear-pool weights over the simplex.
+
+    Parameters
+    ----------
+    cases : sequence of (samples, actual)
+        Per forecast case, one sample array (e.g. path totals) per member and
+        the observed value.
+    scale : bool
+        Divide each case's CRPS by its actual (so large years do not dominate).
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights ``>= 0`` summing to 1 (equal weights when ``cases`` is empty).
+    """
+    from scipy.optimize import minimize
+
+    cases = list(cases)
+    if not cases:
+        raise ValueError("crps_weights: no cases")
+    k = len(cases[0][0])
+    A = np.zeros(k)
+    B = np.zeros((k, k))
+    for samples, y in cases:
+        a, b = _terms(samples, float(y))
+        s = 1.0 / max(abs(float(y)), 1.0) if scale else 1.0
+        A += s * a
+        B += s * b
+
+    def f(w):
+        return float(w @ A - 0.5 * w @ B @ w)
+
+    def g(w):
+        return A - B @ w
+
+    w0 = np.full(k, 1.0 / k)
+    res = minimize(f, w0, jac=g, method="SLSQP", bounds=[(0.0, 1.0)] * k,
+                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
+                   options={"ftol": 1e-12, "maxiter": 200})
+    w = np.clip(res.x, 0.0, None)
+    w = w / w.sum() if w.sum() > 0 else w0
+    return w if f(w) <= f(w0) else w0
+
+
+def pool_samples(samples: Sequence[np.ndarray], weights: Sequence[float], random_state=0) -> np.ndarray:
+    """Linear pool of equally long sample arrays: element *i* is taken from member *k* with probability ``w_k``.
+
+    ``samples`` are arrays with the same first dimension (paths); the result
+    has that shape.  Same seed, same pool.
+    """
+    w = np.asarray(weights, dtype=float)
+    arrs = [np.asarray(s, dtype=float) for s in samples]
+    n = arrs[0].shape[0]
+    if any(a.shape != arrs[0].shape for a in arrs):
+        raise ModelError("pool_samples: members' samples must have the same shape")
+    pick = np.random.default_rng(random_state).choice(len(arrs), size=n, p=w / w.sum())
+    out = np.empty_like(arrs[0])
+    for k, a in enumerate(arrs):
+        sel = pick == k
+        out[sel] = a[sel]
+    return out
+
+
+def load_weights() -> dict | None:
+    """The stored ensemble weights resource (``{"weights": {...}, "provenance": {...}}``) or None."""
+    try:
+        text = resources.files("crossingcast.resources").joinpath(WEIGHTS_RESOURCE).read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return json.loads(text)
+
+
+class EnsembleForecaster(BaseForecaster):
+    """Linear pool (mixture) of several forecasters' sample paths.
+
+    Parameters
+    ----------
+    members : sequence of str or dict
+        Member model names (for :func:`crossingcast.models.make_forecaster`),
+        or ``{name: unfitted forecaster}``.
+    weights : None, "equal" or dict
+        Pool weights (see the module docstring): None = the stored resource
+        (CRPS-optimal on the season-ahead backtest), "equal", or ``{name: w}``.
+    n_paths : int
+        Paths of every member and of the pool.
+    random_state : int
+        Seed of the members (each gets its own derived seed) and of the pooling.
+
+    Attributes
+    ----------
+    members_ : dict
+        Fitted members.
+    weights_ : dict
+        Normalised weights used.
+    weights_source_ : str
+        ``"equal"``, ``"given"`` or ``"resource"`` (with provenance in ``info``).
+    """
+
+    def __init__(self, members=DEFAULT_MEMBERS, weights=None, n_paths: int = 1000, random_state: int = 0):
+        self.members = members
+        self.weights = weights
+        self.n_paths = n_paths
+        self.random_state = random_state
+
+    def _specs(self) -> dict:
+        from crossingcast.models import make_forecaster
+
+        items = self.members.items() if isinstance(self.members, Mapping) else [(m, m) for m in self.members]
+        out = {}
+        for i, (name, est) in enumerate(items):
+            if name == "ensemble" or name == "best":
+                raise ModelError(f"EnsembleForecaster: member {name!r} is not allowed")
+            if isinstance(est, str):
+                est = make_forecaster(est)
+            params = est.get_params(deep=False)
+            if "n_paths" in params:
+                est.set_params(n_paths=int(self.n_paths))
+            if "random_state" in params:
+                est.set_params(random_state=int(self.random_state) + 7919 * (i + 1))
+            out[str(name)] = est
+        if not out:
+            raise ModelError("EnsembleForecaster: no members")
+        return out
+
+    def _resolve_weights(self, names: list[str]) -> tuple[dict, str, dict]:
+        if isinstance(self.weights, str):
+            if self.weights != "equal":
+                raise ModelError(f"EnsembleForecaster: weights must be None, 'equal' or a dict, got {self.weights!r}")
+            return {n: 1.0 / len(names) for n in names}, "equal", {}
+        if isinstance(self.weights, Mapping):
+            unknown = set(self.weights) - set(names)
+            if unknown:
+                raise ModelError(f"EnsembleForecaster: weights for unknown members {sorted(unknown)}")
+            w = {n: float(self.weights.get(n, 0.0)) for n in names}
+            if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+                raise ModelError("EnsembleForecaster: weights must be >= 0 with a positive sum")
+            s = sum(w.values())
+            return {n: v / s for n, v in w.items()}, "given", {}
+        if self.weights is not None:
+            raise ModelError(f"EnsembleForecaster: weights must be None, 'equal' or a dict, got {self.weights!r}")
+        stored = load_weights()
+        if stored:
+            w = {n: float(stored["weights"].get(n, 0.0)) for n in names}
+            if sum(w.values()) > 0:
+                s = sum(w.values())
+                return {n: v / s for n, v in w.items()}, "resource", stored.get("provenance", {})
+        return {n: 1.0 / len(names) for n in names}, "equal", {}
+
+    def fit(self, frame: pd.DataFrame, target: str = TARGET) -> "EnsembleForecaster":
+        """Fit every member on ``frame``.
+
+        Returns
+        -------
+        EnsembleForecaster
+            ``self``.
+        """
+        specs = self._specs()
+        self.weights_, self.weights_source_, self.provenance_ = self._resolve_weights(list(specs))
+        # members with weight 0 are not fitted (they cannot contribute a path)
+        self.weights_ = {n: w for n, w in self.weights_.items() if w > 0}
+        self.members_ = {n: est.fit(frame) if target == TARGET else est.fit(frame, target=target)
+                         for n, est in specs.items() if n in self.weights_}
+        self.last_date_ = frame.index[-1]
+        self.name_ = "ensemble"
+        self.is_fitted_ = True
+        return self
+
+    def update(self, frame: pd.DataFrame) -> "EnsembleForecaster":
+        """Pass new observations to every member's ``update``."""
+        self._check_fitted()
+        for m in self.members_.values():
+            m.update(frame)
+        self.last_date_ = frame.index[-1]
+        return self
+
+    def predict(self, future: pd.DataFrame) -> Forecast:
+        """Pooled forecast: paths drawn member-wise with probabilities ``weights_``; mean = weighted means."""
+        self._check_fitted()
+        names = list(self.members_)
+        fcs = {n: self.members_[n].predict(future) for n in names}
+        w = np.array([self.weights_[n] for n in names])
+        paths = []
+        for n in names:
+            p = fcs[n].paths
+            if p is None:
+                raise ModelError(f"EnsembleForecaster: member {n!r} gave no sample paths")
+            if p.shape[0] != int(self.n_paths):  # resample to a common count, deterministically
+                idx = np.random.default_rng(int(self.random_state)).integers(0, p.shape[0], int(self.n_paths))
+                p = p[idx]
+            paths.append(p)
+        pooled = pool_samples(paths, w, random_state=int(self.random_state))
+        mean = sum(wk * fcs[n].mean.to_numpy() for wk, n in zip(w, names))
+        info = {"weather": next(iter(fcs.values())).info.get("weather", "none"), "members": names,
+                "weights": {n: float(v) for n, v in zip(names, w)}, "weights_source": self.weights_source_,
+                "provenance": self.provenance_, "distribution": "linear pool of member paths"}
+        return Forecast.from_paths(pooled, fcs[names[0]].index, model=self.name_, mean=mean, info=info)

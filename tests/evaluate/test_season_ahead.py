@@ -1,0 +1,175 @@
+"""Season-ahead backtest: origins, targets, scores, pooled ensemble, no leakage, vintages hook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crossingcast.evaluate import SeasonAheadResult, season_ahead_backtest, season_origins
+from crossingcast.evaluate.metrics import crps_paths
+from crossingcast.evaluate.season_ahead import SURGE_THRESHOLD, _windows
+from crossingcast.models import make_forecaster
+
+
+def test_default_origins_sundays_march_july_plus_fixed_dates():
+    ors = season_origins([2023])[2023]
+    sundays = [o for o in ors if o.day_of_week == 6]
+    assert sundays[0] == pd.Timestamp("2023-03-05") and sundays[-1] == pd.Timestamp("2023-07-30")
+    assert {pd.Timestamp("2023-04-30"), pd.Timestamp("2023-05-15"), pd.Timestamp("2023-05-31")} <= set(ors)
+    assert len(ors) == len(set(ors)) == 24  # 22 Sundays (30 Apr 2023 is one) + 15 May + 31 May
+    assert sum(len(v) for v in season_origins(range(2021, 2026)).values()) in range(105, 125)
+
+
+def test_windows_per_origin():
+    w = _windows(pd.Timestamp("2024-04-30"))
+    assert set(w) == {"rest_of_season", "jun_sep", "may_aug20", "year", "surge_days"}
+    assert w["may_aug20"] == (pd.Timestamp("2024-05-01"), pd.Timestamp("2024-08-20"))
+    w = _windows(pd.Timestamp("2024-06-02"))
+    assert set(w) == {"rest_of_season", "year", "surge_days"}
+    assert w["rest_of_season"] == (pd.Timestamp("2024-06-03"), pd.Timestamp("2024-09-30"))
+
+
+@pytest.fixture(scope="module")
+def small(frame):
+    models = {"persistence": make_forecaster("persistence", n_paths=300),
+              "seasonal_naive": make_forecaster("seasonal_naive", calibration="horizon", n_paths=300)}
+    return season_ahead_backtest(frame, {**models}, years=(2023, 2024, 2025),
+                                 origins=["04-30", "05-31", "2024-07-07", "2025-07-06", "2025-07-13"])
+
+
+def test_targets_actuals_and_scores(small, frame):
+    assert isinstance(small, SeasonAheadResult)
+    y = frame["migrants"]
+    po = small.per_origin
+    assert set(po["target"]) == {"rest_of_season", "jun_sep", "may_aug20", "year", "surge_days"}
+    for _, r in po.iterrows():
+        o, yr = r["origin"], r["year"]
+        if r["target"] == "year":
+            assert r["actual"] == y.loc[f"{yr}-01-01":f"{yr}-12-31"].sum()
+            assert r["known"] == 0 and r["mean"] >= y.loc[f"{yr}-01-01":o].sum()  # includes the year to date
+        elif r["target"] == "surge_days":
+            assert r["actual"] == (y.loc[o + pd.Timedelta(days=1):f"{yr}-09-30"] >= SURGE_THRESHOLD).sum()
+        else:
+            assert r["actual"] == y.loc[r["start"]:r["end"]].sum()
+        s = small.samples[(r["model"], o, r["target"])]
+        assert r["crps"] == pytest.approx(crps_paths(s[:, None], [r["actual"]])[0])
+        assert r["covered80"] == (r["p10"] <= r["actual"] <= r["p90"])
+        assert r["pit"] == pytest.approx(np.mean(s < r["actual"]) + 0.5 * np.mean(s == r["actual"]))
+        assert r["error"] == pytest.approx(r["mean"] - r["actual"])
+    # totals are sums of daily means: the model's own forecast, re-made by hand
+    o = pd.Timestamp("2024-05-31")
+    from crossingcast.frame import future_frame
+    m = make_forecaster("persistence", n_paths=300).fit(frame.loc[:o])
+    fc = m.predict(future_frame(frame.loc[:o], o + pd.Timedelta(days=1), "2024-12-31"))
+    row = po[(po["model"] == "persistence") & (po["origin"] == o) & (po["target"] == "jun_sep")].iloc[0]
+    assert row["mean"] == pytest.approx(fc.total("2024-06-01", "2024-09-30")["mean"])
+
+
+def test_leaderboard_skill_pit_and_month_tables(small):
+    board = small.leaderboard("rest_of_season")
+    assert list(board["rank"]) == [1, 2] and board["crps"].is_monotonic_increasing
+    best_base = board["crps"].min()
+    assert board["skill"].tolist() == pytest.approx((1 - board["crps"] / best_base).tolist())
+    assert small.pit_histogram().to_numpy().sum() == 2 * (small.per_origin["target"] == "rest_of_season").sum() // 2
+    assert set(small.error_by_month().columns) == {4, 5, 7}
+    sk = small.skill()
+    assert list(sk.index) == ["persistence", "seasonal_naive"] and "jun_sep" in sk.columns
+    with pytest.raises(ValueError):
+        small.leaderboard("summer")
+
+
+def test_reproducible(frame, small):
+    again = season_ahead_backtest(frame, {"persistence": make_forecaster("persistence", n_paths=300),
+                                          "seasonal_naive": make_forecaster("seasonal_naive", calibration="horizon",
+                                                                            n_paths=300)},
+                                  years=(2023, 2024, 2025),
+                                  origins=["04-30", "05-31", "2024-07-07", "2025-07-06", "2025-07-13"], n_jobs=2)
+    a = small.per_origin.drop(columns="seconds")
+    b = again.per_origin.drop(columns="seconds")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_pooled_ensemble_weights_from_earlier_years_only(frame):
+    res = season_ahead_backtest(frame, ["climatology", "persistence", "ensemble"], years=(2023, 2024, 2025),
+                                origins=["04-30", "05-31", "06-28"], ensemble_members=["climatology", "persistence"])
+    w = res.ensemble_weights.set_index("year")
+    assert w.loc[2023, "source"].startswith("equal") and w.loc[2023, "past_years"] == ""
+    assert w.loc[2024, "past_years"] == "2023" and w.loc[2025, "past_years"] == "2023,2024"
+    po = res.per_origin
+    for (o, t), g in po.groupby(["origin", "target"]):
+        mem = g.set_index("model")
+        ww = w.loc[o.year]
+        expect = ww["climatology"] * mem.loc["climatology", "mean"] + ww["persistence"] * mem.loc["persistence",
+                                                                                                   "mean"]
+        assert mem.loc["ensemble", "mean"] == pytest.approx(expect, rel=1e-12)
+        pooled = res.samples[("ensemble", o, t)]
+        members = np.concatenate([res.samples[("climatology", o, t)], res.samples[("persistence", o, t)]])
+        assert np.isin(pooled, members).all()
+    # 2024's weights do not depend on 2024's or 2025's outcomes
+    cut = frame.copy()
+    cut.loc["2024-01-01":, "migrants"] = cut.loc["2024-01-01":, "migrants"] * 2
+    res2 = season_ahead_backtest(cut, ["climatology", "persistence", "ensemble"], years=(2023, 2024, 2025),
+                                 origins=["04-30", "05-31", "06-28"], ensemble_members=["climatology", "persistence"])
+    w2 = res2.ensemble_weights.set_index("year")
+    assert w2.loc[2024, "climatology"] == pytest.approx(w.loc[2024, "climatology"])
+
+
+LEAK_MODELS = {
+    "seasonal_naive": dict(name="seasonal_naive", calibration="horizon", n_paths=100),
+    "climatology": dict(name="climatology", calibration="horizon", n_paths=100),
+    "persistence": dict(name="persistence", n_paths=100),
+    "hurdle": dict(name="hurdle", n_paths=100),
+    "gbm": dict(name="gbm", n_paths=100, n_estimators=10),
+    "sarimax": dict(name="sarimax", n_paths=100, maxiter=5, train_years=2),
+}
+
+
+@pytest.mark.parametrize("model", list(LEAK_MODELS))
+def test_no_leakage_data_after_the_origin_does_not_move_the_forecast(frame, model):
+    """Triple every day after the origin (and add noise): the forecasts from that origin must not move."""
+    spec = dict(LEAK_MODELS[model])
+    est = make_forecaster(spec.pop("name"), **spec)
+    o = pd.Timestamp("2024-05-12")
+    fr = frame.loc[:"2024-12-31"]
+    pert = fr.copy()
+    after = pert.index > o
+    pert.loc[after, "migrants"] = pert.loc[after, "migrants"] * 3 + 7
+    kw = dict(years=(2024,), origins=["2024-04-28", o], random_state=3)
+    a = season_ahead_backtest(fr, {model: est}, **kw)
+    b = season_ahead_backtest(pert, {model: est}, **kw)
+    for res in (a, b):
+        assert set(res.per_origin["how"]) == {"fit", "update"}
+    ka, kb = a.per_origin.set_index(["origin", "target"]), b.per_origin.set_index(["origin", "target"])
+    assert np.array_equal(ka["mean"].to_numpy(), kb["mean"].to_numpy())
+    for key in a.samples:
+        assert np.array_equal(a.samples[key], b.samples[key])
+    assert not np.array_equal(ka["actual"].to_numpy(), kb["actual"].to_numpy())  # the perturbation is seen
+
+
+def test_frame_at_supplies_the_data_known_at_each_origin(frame):
+    seen = []
+
+    def as_of(origin):
+        seen.append(origin)
+        out = frame.loc[:origin].copy()
+        out["migrants"] = out["migrants"] * 2  # a "vintage" twice as high
+        return out
+
+    kw = dict(years=(2024,), origins=["04-30", "05-31"])
+    plain = season_ahead_backtest(frame, {"persistence": make_forecaster("persistence", n_paths=100)}, **kw)
+    vint = season_ahead_backtest(frame, {"persistence": make_forecaster("persistence", n_paths=100)},
+                                 frame_at=as_of, **kw)
+    assert seen == [pd.Timestamp("2024-04-30"), pd.Timestamp("2024-05-31")]
+    p, v = plain.totals("jun_sep"), vint.totals("jun_sep")
+    assert np.array_equal(p["actual"], v["actual"])  # actuals from the latest frame
+    assert np.allclose(v["mean"], 2 * p["mean"])
+
+
+def test_bad_input(frame):
+    with pytest.raises(ValueError):
+        season_ahead_backtest(frame, ["persistence"], years=(2030,))
+    with pytest.raises(ValueError):
+        season_ahead_backtest(frame, ["persistence"], refit="summer")
+    with pytest.raises(ValueError):
+        season_ahead_backtest(frame, ["persistence", "ensemble"], years=(2024,), origins=["05-31"])

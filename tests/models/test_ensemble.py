@@ -1,0 +1,85 @@
+"""Linear-pool ensemble: exact pooled mean, CRPS-optimal weights, pooling proportions, weight sources."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crossingcast.errors import ModelError
+from crossingcast.evaluate.metrics import crps_paths
+from crossingcast.frame import future_frame
+from crossingcast.models import make_forecaster
+from crossingcast.models.ensemble import EnsembleForecaster, crps_weights, load_weights, mean_abs_diff, pool_samples
+
+
+def test_mean_abs_diff_matches_brute_force():
+    rng = np.random.default_rng(1)
+    a, b = rng.gamma(2, 3, 300), rng.normal(5, 4, 200)
+    assert mean_abs_diff(a, b) == pytest.approx(np.abs(a[:, None] - b[None, :]).mean(), rel=1e-12)
+
+
+def test_crps_weights_prefers_the_member_that_is_right_and_the_mixture_when_both_are_half_right():
+    rng = np.random.default_rng(2)
+    good = [([rng.normal(y, 5, 400), rng.normal(y + 60, 5, 400)], y) for y in rng.uniform(50, 150, 20)]
+    w = crps_weights(good)
+    assert w[0] > 0.95 and w.sum() == pytest.approx(1.0)
+    # one member always 30 too high, the other 30 too low: the even mixture covers the truth
+    split = [([rng.normal(y + 30, 3, 400), rng.normal(y - 30, 3, 400)], y) for y in rng.uniform(50, 150, 20)]
+    w2 = crps_weights(split)
+    assert w2 == pytest.approx([0.5, 0.5], abs=0.1)
+
+    def crps(ws, cases):
+        return sum(crps_paths(pool_samples(s, ws, 0)[:, None], [y])[0] for s, y in cases)
+
+    assert crps(w2, split) < crps([1.0, 0.0], split) and crps(w2, split) < crps([0.0, 1.0], split)
+
+
+def test_pool_samples_proportions_and_determinism():
+    a, b = np.zeros(20000), np.ones(20000)
+    p = pool_samples([a, b], [0.3, 0.7], random_state=5)
+    assert p.mean() == pytest.approx(0.7, abs=0.015)
+    assert np.array_equal(p, pool_samples([a, b], [0.3, 0.7], random_state=5))
+    with pytest.raises(ModelError):
+        pool_samples([a, b[:10]], [0.5, 0.5])
+
+
+@pytest.fixture(scope="module")
+def fitted(frame):
+    hist = frame.loc[:"2024-05-31"]
+    ens = make_forecaster("ensemble", members=("seasonal_naive", "persistence"), weights={"seasonal_naive": 1,
+                                                                                          "persistence": 3},
+                          n_paths=400).fit(hist)
+    return ens, future_frame(hist, "2024-06-01", "2024-09-30")
+
+
+def test_ensemble_mean_is_the_weighted_member_mean_exactly(fitted):
+    ens, fut = fitted
+    fc = ens.predict(fut)
+    assert ens.weights_ == pytest.approx({"seasonal_naive": 0.25, "persistence": 0.75})
+    means = {n: m.predict(fut).mean.to_numpy() for n, m in ens.members_.items()}
+    expect = 0.25 * means["seasonal_naive"] + 0.75 * means["persistence"]
+    assert np.allclose(fc.mean.to_numpy(), expect, rtol=0, atol=1e-9)
+    assert fc.total()["mean"] == pytest.approx(expect.sum())
+    assert fc.paths.shape == (400, len(fut)) and fc.info["weights_source"] == "given"
+    # pooled path totals come from the members: every pooled total is one of theirs
+    tots = {n: set(np.round(m.predict(fut).paths.sum(axis=1), 6)) for n, m in ens.members_.items()}
+    pooled = np.round(fc.paths.sum(axis=1), 6)
+    assert all(t in tots["seasonal_naive"] or t in tots["persistence"] for t in pooled)
+
+
+def test_ensemble_weight_sources(frame):
+    # without crossingcast/resources/ensemble_weights.json (written by benchmarks/season_ahead.py
+    # --write-weights) weights=None falls back to equal weights; with it, the stored weights are used
+    assert EnsembleForecaster(members=("seasonal_naive", "persistence"), weights="equal")._resolve_weights(
+        ["seasonal_naive", "persistence"])[0] == {"seasonal_naive": 0.5, "persistence": 0.5}
+    w, source, prov = EnsembleForecaster(members=("hurdle", "gbm"))._resolve_weights(["hurdle", "gbm"])
+    stored = load_weights()
+    if stored is None or not any(stored["weights"].get(n, 0) for n in ("hurdle", "gbm")):
+        assert source == "equal"
+    else:
+        assert source == "resource" and prov and sum(w.values()) == pytest.approx(1.0)
+    for bad in ("best", {"nope": 1.0}, {"hurdle": -1.0, "gbm": 2.0}):
+        with pytest.raises(ModelError):
+            EnsembleForecaster(members=("hurdle", "gbm"), weights=bad)._resolve_weights(["hurdle", "gbm"])
+    with pytest.raises(ModelError):
+        EnsembleForecaster(members=("ensemble", "gbm")).fit(frame.loc[:"2024-05-31"])
