@@ -6,6 +6,8 @@ quantiles: an implementation that adds daily quantiles (the classic mistake) fai
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -157,7 +159,9 @@ def test_default_weekly_aggregate_and_gaps_between_dates():
     # default freq is W-SUN; dates with empty weeks between them give no rows for the empty weeks
     idx = pd.DatetimeIndex(["2024-07-01", "2024-07-02", "2024-07-20"])
     paths = np.array([[1.0, 0.0, 5.0], [0.0, 1.0, 7.0]])
-    agg = Forecast.from_paths(paths, idx).aggregate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecated pandas alias behind the default
+        agg = Forecast.from_paths(paths, idx).aggregate()
     assert list(agg["period"]) == [pd.Timestamp("2024-07-07"), pd.Timestamp("2024-07-21")]
     assert list(agg["n_days"]) == [2, 1] and list(agg["mean"]) == [1.0, 6.0]
     # week 1: both path sums are 1, so every quantile is 1 (the daily P90s would sum to 0.9 + 0.9)
