@@ -69,3 +69,22 @@ def test_fourier_terms_are_periodic_and_ordered():
     for k in (1, 2, 3):
         assert f[f"fourier_sin_{k}"].iloc[0] == pytest.approx(np.sin(2 * np.pi * k * t / 10.0))
         assert f[f"fourier_cos_{k}"].iloc[0] == pytest.approx(np.cos(2 * np.pi * k * t / 10.0))
+
+
+def test_defaults_columns_and_dtypes():
+    y = pd.Series(np.arange(60), index=pd.date_range("2024-01-01", periods=60, freq="D"))  # integers
+    f = lag_features(y)  # horizon 1, lags (0, 6), windows (7, 28)
+    assert list(f.columns) == ["y_lag1", "y_lag7", "y_mean7", "y_mean28"]
+    assert (f.dtypes == "float64").all()
+    assert f["y_lag1"].iloc[1] == 0.0 and f["y_lag7"].iloc[7] == 0.0
+    assert np.isnan(f["y_mean28"].iloc[27]) and f["y_mean28"].iloc[28] == pytest.approx(13.5)
+    # no lags and no windows: an empty table that keeps the dates
+    empty = lag_features(y, lags=(), windows=())
+    assert empty.shape == (60, 0) and empty.index.equals(y.index)
+    with pytest.raises(ValueError, match=r"^horizon must be >= 1$"):
+        lag_features(y, horizon=0)
+    cal = calendar_features(y.index, fourier_order=2)
+    assert list(cal.columns) == (["dow"] + [f"dow_{d}" for d in range(1, 7)]
+                                 + ["fourier_sin_1", "fourier_cos_1", "fourier_sin_2", "fourier_cos_2", "trend"])
+    assert (cal.dtypes == "float64").all()
+    assert (fourier_terms(y.index).dtypes == "float64").all() and fourier_terms(y.index).shape == (60, 6)

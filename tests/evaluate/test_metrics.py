@@ -146,3 +146,58 @@ def test_pit_ks_and_histogram_by_hand():
     h = M.pit_histogram([0.05, 0.15, 0.95, 1.0, np.nan], bins=10)
     assert h["count"].tolist() == [1, 1, 0, 0, 0, 0, 0, 0, 0, 2]
     assert h["share"].iloc[-1] == pytest.approx(0.5)
+def test_empty_inputs_give_nan_and_defaults():
+    for f in (M.mae, M.rmse, M.total_error):
+        assert f([], []) == 0.0 if f is M.total_error else np.isnan(f([], []))
+    assert np.isnan(M.pinball_loss([], [], 0.5)) and np.isnan(M.interval_coverage([], [], []))
+    assert np.isnan(M.mape([0, 0], [1, 2]))
+    y_train = np.array([1, 2, 3, 4, 5, 6, 7, 3, 2, 3, 4, 5, 6, 9], dtype=float)
+    # default seasonal lag is 7 (same weekday last week), for the scale and for mase
+    assert M.mase_scale(y_train) == pytest.approx(4 / 7)
+    assert M.mase([3, 5], [4, 4], y_train) == pytest.approx(1.0 / (4 / 7))
+    assert M.mase_scale(y_train, 1) == pytest.approx(np.mean(np.abs(np.diff(y_train))))
+    # exactly m values: no seasonal difference -> NaN; m + 1 values: one difference
+    assert np.isnan(M.mase_scale(np.arange(7.0), 7)) and M.mase_scale(np.r_[np.arange(7.0), 10.0], 7) == 10.0
+    with pytest.raises(ValueError, match="give y_train or scale"):
+        M.mase([1], [1])
+    assert np.isnan(M.mase([1], [2], scale=-1.0)) and np.isnan(M.mase([1], [2], scale=np.inf))
+    assert M.mase([1, 3], [2, 2], scale=4.0) == pytest.approx(0.25)
+
+
+def test_pinball_levels_and_coverage_shapes():
+    y, q = np.array([10.0, 0.0]), np.array([4.0, 4.0])
+    # level 0.1: 0.1 * 6 = 0.6 and 0.9 * 4 = 3.6 -> mean 2.1
+    assert M.pinball_loss(y, q, 0.1) == pytest.approx(2.1)
+    for bad in (0.0, -0.5, 1.5):
+        with pytest.raises(ValueError, match="level must be in"):
+            M.pinball_loss(y, q, bad)
+    with pytest.raises(ValueError, match="shapes differ"):
+        M.pinball_loss(y, q[:1], 0.5)
+    with pytest.raises(ValueError, match="shapes differ"):
+        M.interval_coverage(y, q, q[:1])
+    # lower and upper are not interchangeable: y inside [lower, upper] only
+    assert M.interval_coverage([5.0, 5.0], [0.0, 6.0], [10.0, 10.0]) == 0.5
+    assert M.interval_coverage([5.0, 5.0], [0.0, 0.0], [10.0, 4.0]) == 0.5
+
+
+def test_weekly_totals_partial_weeks_and_mape_signs():
+    dates = pd.date_range("2024-06-05", "2024-06-18")  # Wed 5 .. Tue 18 Jun: 5 days, 7 days, 2 days
+    y = np.ones(len(dates))
+    part = M.weekly_totals(dates, y, complete=False)
+    assert list(part.index) == [pd.Timestamp("2024-06-09"), pd.Timestamp("2024-06-16"), pd.Timestamp("2024-06-23")]
+    assert list(part) == [5.0, 7.0, 2.0]
+    full = M.weekly_totals(dates, y)
+    assert list(full.index) == [pd.Timestamp("2024-06-16")] and list(full) == [7.0]
+    # W-SAT weeks (Sunday-Saturday) group differently
+    sat = M.weekly_totals(dates, y, freq="W-SAT", complete=False)
+    assert list(sat) == [4.0, 7.0, 3.0]
+    # a week whose values are all NaN is dropped, not reported as 0
+    y2 = y.copy()
+    y2[:5] = np.nan
+    assert list(M.weekly_totals(dates, y2, complete=False).index) == [pd.Timestamp("2024-06-16"),
+                                                                      pd.Timestamp("2024-06-23")]
+    assert M.weekly_total_rmse(dates, y, y + 2.0) == pytest.approx(14.0)  # one complete week, off by 7 * 2
+    assert M.weekly_total_rmse(dates, y, y + 2.0, freq="W-SAT") == pytest.approx(14.0)
+    # MAPE: absolute percentage, whatever the sign of the error or of the actual
+    assert M.mape([100, -50], [90, -60]) == pytest.approx(100 * (0.1 + 0.2) / 2)
+    assert M.mape([100], [130]) == pytest.approx(30.0)

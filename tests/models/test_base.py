@@ -6,6 +6,8 @@ quantiles: an implementation that adds daily quantiles (the classic mistake) fai
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,3 +153,24 @@ def test_to_frame_columns_and_values():
     assert tab["model"].eq("toy").all() and list(tab["mean"]) == [1.0, 2.0, 4.0]
     assert list(tab["p90"]) == pytest.approx([10.0, 10.0, 10.0])
     assert "p5" in tab.columns and "p95" in tab.columns
+
+
+def test_default_weekly_aggregate_and_gaps_between_dates():
+    # default freq is W-SUN; dates with empty weeks between them give no rows for the empty weeks
+    idx = pd.DatetimeIndex(["2024-07-01", "2024-07-02", "2024-07-20"])
+    paths = np.array([[1.0, 0.0, 5.0], [0.0, 1.0, 7.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecated pandas alias behind the default
+        agg = Forecast.from_paths(paths, idx).aggregate()
+    assert list(agg["period"]) == [pd.Timestamp("2024-07-07"), pd.Timestamp("2024-07-21")]
+    assert list(agg["n_days"]) == [2, 1] and list(agg["mean"]) == [1.0, 6.0]
+    # week 1: both path sums are 1, so every quantile is 1 (the daily P90s would sum to 0.9 + 0.9)
+    assert agg.loc[0, ["p10", "p50", "p90"]].tolist() == [1.0, 1.0, 1.0]
+    assert agg.loc[1, ["p10", "p50", "p90"]].tolist() == pytest.approx([5.2, 6.0, 6.8])
+
+
+def test_exceedance_differs_by_day_and_keeps_the_dates():
+    paths = np.array([[0.0, 5.0, 9.0], [2.0, 6.0, 9.0], [4.0, 7.0, 9.0], [6.0, 8.0, 1.0]])
+    ex = Forecast.from_paths(paths, IDX).exceedance(5)
+    assert ex.index.equals(IDX)
+    np.testing.assert_allclose(ex.to_numpy(), [0.25, 1.0, 0.75])
