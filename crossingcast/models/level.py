@@ -183,7 +183,9 @@ class LevelForecaster(BaseForecaster):
         """
         if target not in frame.columns:
             raise ModelError(f"LevelForecaster.fit: the frame has no column {target!r}")
-        y = frame[target].astype(float)
+        # A plain series: the frame's attrs (events calendar, report) are not needed and pandas would
+        # copy or compare them on every operation.
+        y = pd.Series(frame[target].to_numpy(dtype=float), index=pd.DatetimeIndex(frame.index))
         if y.isna().any():
             raise ModelError(f"LevelForecaster.fit: {target!r} is missing on {y.index[y.isna()][0].date()}")
         full = pd.date_range(y.index[0], y.index[-1], freq="D")
@@ -192,6 +194,9 @@ class LevelForecaster(BaseForecaster):
         if len(y) < 2 * 365:
             raise ModelError(f"LevelForecaster.fit: needs at least two years of history, got {len(y)} days")
         self.target_ = target
+        return self._fit_series(y)
+
+    def _fit_series(self, y: pd.Series) -> "LevelForecaster":
         self.y_ = y
         self.last_date_ = y.index[-1]
         self.name_ = "level"
@@ -201,6 +206,39 @@ class LevelForecaster(BaseForecaster):
         self.x_ = level_features(y, self.last_date_)
         self.is_fitted_ = True
         return self
+
+    def update(self, frame: pd.DataFrame) -> "LevelForecaster":
+        """Extend the history with ``frame`` (new days; overlapping dates take its values) and refit.
+
+        The model is cheap to fit, so an update is a full refit on the extended
+        series: the level ratios, the ridge fits and their spreads all move to the new origin.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Daily frame with the target column, starting no later than ``last_date_ + 1 day``.
+
+        Returns
+        -------
+        LevelForecaster
+            ``self``.
+        """
+        self._check_fitted()
+        if self.target_ not in frame.columns:
+            raise ModelError(f"LevelForecaster.update: the frame has no column {self.target_!r}")
+        new = pd.Series(frame[self.target_].to_numpy(dtype=float), index=pd.DatetimeIndex(frame.index))
+        if len(new) == 0:
+            return self
+        if new.isna().any():
+            raise ModelError(f"LevelForecaster.update: {self.target_!r} is missing on "
+                             f"{new.index[new.isna()][0].date()}")
+        if new.index[0] > self.last_date_ + _DAY:
+            raise ModelError(f"LevelForecaster.update: gap between the history (ends {self.last_date_.date()}) and "
+                             f"the new frame (starts {new.index[0].date()})")
+        y = pd.concat([self.y_[self.y_.index < new.index[0]], new])
+        if len(pd.date_range(y.index[0], y.index[-1], freq="D")) != len(y):
+            raise ModelError("LevelForecaster.update: the new frame must have one row per day (gaps found)")
+        return self._fit_series(y)
 
     def _fit_levels(self, y: pd.Series) -> None:
         csum = np.cumsum(y.to_numpy(dtype=float))

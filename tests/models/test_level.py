@@ -94,3 +94,14 @@ def test_refuses_short_history_and_gaps():
     gappy = pd.DataFrame({"migrants": np.ones(len(idx))}, index=idx)
     with pytest.raises(ModelError, match="gaps"):
         LevelForecaster().fit(gappy)
+
+
+@pytest.mark.data
+def test_update_with_new_days_equals_a_fit_on_the_longer_history(frame):
+    model = LevelForecaster(n_paths=200).fit(frame.loc[:"2024-05-05"])
+    model.update(frame.loc["2024-05-06":"2024-05-31"])
+    direct = LevelForecaster(n_paths=200).fit(frame.loc[:"2024-05-31"])
+    fut = future_frame(frame.loc[:"2024-05-31"], "2024-06-01", "2024-06-30")
+    np.testing.assert_array_equal(model.predict(fut).paths, direct.predict(fut).paths)
+    with pytest.raises(ModelError, match="gap"):
+        model.update(frame.loc["2024-07-01":"2024-07-10"])
