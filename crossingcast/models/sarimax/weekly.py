@@ -1,4 +1,4 @@
-"""The weekly design (``design="weekly"``, the default ``sarimax``): SARIMAX on log weekly totals, day shares below.
+"""The weekly design (``design="weekly"``, the default ``sarimax``): SARIMAX on Box-Cox weekly totals, day shares below.
 
 Model
 -----
@@ -9,14 +9,18 @@ of the training window, so that empty winter weeks are not extreme outliers),
 
 .. math::
 
-    \\log(W_w + c) = \\bar x_w^\\top \\beta + u_w, \\qquad \\phi(L)(1-L)^d u_w = \\theta(L)\\varepsilon_w,
+    h(W_w) = \\bar x_w^\\top \\beta + u_w, \\qquad \\phi(L)(1-L)^d u_w = \\theta(L)\\varepsilon_w, \\qquad
+    h(W) = \\frac{(W + c)^\\lambda - 1}{\\lambda}\\ (\\log(W + c) \\text{ at } \\lambda = 0),
 
-a regression with ARIMA errors (:class:`statsmodels.tsa.statespace.sarimax.SARIMAX`).
-:math:`\\bar x_w` holds the weekly means of the daily regressors: annual
+a regression with ARIMA errors (:class:`statsmodels.tsa.statespace.sarimax.SARIMAX`), ``boxcox=0.25``
+by default.  :math:`\\bar x_w` holds the weekly means of the daily regressors: annual
 Fourier terms, the share of the week's days under each event flag and
-holiday, the weather means (when the frame has weather).  Effects are on the
-log scale, i.e. **multiplicative** on expected arrivals: an event that raises
-them by 50 % has :math:`e^{\\beta} \\approx 1.5`.  ``order=(0, 1, 1)`` is a
+holiday, the weather means (when the frame has weather).  On the log scale
+effects are exactly **multiplicative** (an event raising arrivals by 50 % has
+:math:`e^{\\beta} \\approx 1.5`); on the Box-Cox 0.25 scale approximately so
+(a shift of :math:`(W+c)^{1/4}` is a smaller relative change in busy weeks).
+The log scale lost on the real series (its log-normal means exploded, see
+docs/models.md).  ``order=(0, 1, 1)`` is a
 local level (random-walk level plus noise), whose variance grows with the
 horizon: the level uncertainty a season total needs.
 
@@ -26,13 +30,11 @@ days add up to its weeks and its weeks to the season.
 
 Predictive mean
 ---------------
-Never ``exp`` of the log-scale mean (that is the median).  For each parameter
+Never ``h^{-1}`` of the model-scale mean (that is the median).  For each parameter
 draw :math:`j` the Kalman forecast gives :math:`Z_w \\sim N(m_{jw}, v_{jw})` and
-
-.. math::
-
-    E[\\max(e^{Z}-c, 0)] = e^{m+v/2}\\,\\Phi(a+s) - c\\,\\Phi(a), \\quad s=\\sqrt v,\\ a=(m-\\log c)/s;
-
+:math:`E[\\max(h^{-1}(Z), 0)]` is computed by 40-node Gauss-Hermite quadrature
+(on the log scale in closed form:
+:math:`e^{m+v/2}\\Phi(a+s) - c\\,\\Phi(a)`, :math:`s=\\sqrt v`, :math:`a=(m-\\log c)/s`);
 the weekly mean is the average over draws and the daily mean that times the
 expected day share.  Paths are the back-transformed joint state-space
 simulations (:func:`~crossingcast.models.sarimax.simulate.simulate_state_space`)
@@ -467,17 +469,23 @@ class WeeklySarimax(BaseForecaster):
         counts = np.full(len(draws), int(self.n_paths) // len(draws))
         counts[: int(self.n_paths) % len(draws)] += 1
         sims, means = [], []
+        # statsmodels models are stateful (filter(params) sets the system matrices that simulate_state_space
+        # reads), so every draw, the estimate included, is filtered afresh and the estimate restored after:
+        # the forecast never depends on what was predicted before (same data + seed -> same paths).
         model = self.results_.model
-        for params, k in zip(draws, counts):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = self.results_ if params is self.params_ else model.filter(params)
-                fc = res.get_forecast(n_weeks, exog=exog)
-            m, v = np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
-            means.append(boxcox_offset_mean(m, v, float(self.boxcox), self.offset_))
-            if k:
-                X = exog if exog is not None else np.zeros((n_weeks, 0))
-                sims.append(simulate_state_space(res, X, int(k), rng))
+        try:
+            for params, k in zip(draws, counts):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    res = model.filter(params)
+                    fc = res.get_forecast(n_weeks, exog=exog)
+                m, v = np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
+                means.append(boxcox_offset_mean(m, v, float(self.boxcox), self.offset_))
+                if k:
+                    X = exog if exog is not None else np.zeros((n_weeks, 0))
+                    sims.append(simulate_state_space(res, X, int(k), rng))
+        finally:
+            model.update(self.params_)
         week_mean = np.mean(means, axis=0)  # E over parameter draws
         totals = _backward(np.column_stack(sims), float(self.boxcox), self.offset_).T  # (n_paths, n_weeks)
         if not (np.isfinite(totals).all() and np.isfinite(week_mean).all()) or totals.max() > 1e12:
