@@ -96,7 +96,10 @@ def test_mean_not_backtransformed_model_mean(fitted, summer_future):
     n_weeks = -(-len(summer_future) // 7)
     days, rows = model._future_rows(summer_future, 7 * n_weeks)
     Xw, _, _ = model._blocks(days, rows)
-    f = model.results_.get_forecast(n_weeks, exog=model._week_exog(Xw))
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    res = SARIMAX(model.z_, exog=model.exog_w_, order=tuple(model.order)).filter(model.params_)
+    f = res.get_forecast(n_weeks, exog=model._week_exog(Xw))
     m, v = np.asarray(f.predicted_mean), np.asarray(f.var_pred_mean)
     median_total = _backward(m, model.boxcox, model.offset_).sum()
     weekly_means = boxcox_offset_mean(m, v, model.boxcox, model.offset_)

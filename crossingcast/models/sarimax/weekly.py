@@ -303,6 +303,7 @@ class WeeklySarimax(BaseForecaster):
         self.shares_ = DayShareModel(ridge=self.ridge).fit(
             S, Y, [f"dow_{k}" for k in range(1, 7)] + requested)
         exog = self._week_exog(Xw)
+        self.z_, self.exog_w_ = z, exog
         t0 = time.perf_counter()
         model = SARIMAX(z, exog=exog, order=tuple(self.order))
         with warnings.catch_warnings():
@@ -382,7 +383,8 @@ class WeeklySarimax(BaseForecaster):
         hist.attrs = attrs
         Y, Xw, _, _ = self._weekly(hist, hist.index[-1])
         z = _forward(Y.sum(axis=1), float(self.boxcox), self.offset_)
-        model = SARIMAX(z, exog=self._week_exog(Xw), order=tuple(self.order))
+        self.z_, self.exog_w_ = z, self._week_exog(Xw)
+        model = SARIMAX(self.z_, exog=self.exog_w_, order=tuple(self.order))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.results_ = model.filter(self.params_)
@@ -469,23 +471,23 @@ class WeeklySarimax(BaseForecaster):
         counts = np.full(len(draws), int(self.n_paths) // len(draws))
         counts[: int(self.n_paths) % len(draws)] += 1
         sims, means = [], []
-        # statsmodels models are stateful (filter(params) sets the system matrices that simulate_state_space
-        # reads), so every draw, the estimate included, is filtered afresh and the estimate restored after:
-        # the forecast never depends on what was predicted before (same data + seed -> same paths).
-        model = self.results_.model
-        try:
-            for params, k in zip(draws, counts):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    res = model.filter(params)
-                    fc = res.get_forecast(n_weeks, exog=exog)
-                m, v = np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
-                means.append(boxcox_offset_mean(m, v, float(self.boxcox), self.offset_))
-                if k:
-                    X = exog if exog is not None else np.zeros((n_weeks, 0))
-                    sims.append(simulate_state_space(res, X, int(k), rng))
-        finally:
-            model.update(self.params_)
+        # A fresh statsmodels model on the stored weekly data at every call: statsmodels models are stateful
+        # (filter(params) sets the system matrices simulate_state_space reads) and a pickled/deep-copied
+        # SARIMAX filtered differently after loading (measured: season means +24%), so the forecast depends
+        # only on (data, parameters, seed), never on earlier calls or on a save/load round trip.
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        model = SARIMAX(self.z_, exog=self.exog_w_, order=tuple(self.order))
+        for params, k in zip(draws, counts):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = model.filter(params)
+                fc = res.get_forecast(n_weeks, exog=exog)
+            m, v = np.asarray(fc.predicted_mean, dtype=float), np.asarray(fc.var_pred_mean, dtype=float)
+            means.append(boxcox_offset_mean(m, v, float(self.boxcox), self.offset_))
+            if k:
+                X = exog if exog is not None else np.zeros((n_weeks, 0))
+                sims.append(simulate_state_space(res, X, int(k), rng))
         week_mean = np.mean(means, axis=0)  # E over parameter draws
         totals = _backward(np.column_stack(sims), float(self.boxcox), self.offset_).T  # (n_paths, n_weeks)
         if not (np.isfinite(totals).all() and np.isfinite(week_mean).all()) or totals.max() > 1e12:
