@@ -128,7 +128,7 @@ def test_weatherless_frame_is_labelled_none(frame):
 
 
 def test_refit_season_vs_origin_sarimax(frame):
-    models = {"sarimax": make_forecaster("sarimax", n_paths=50, mean_method="analytic")}
+    models = {"sarimax": make_forecaster("sarimax", design="daily_sqrt", n_paths=50, mean_method="analytic")}
     kw = dict(origins=["2024-06-30", "2024-07-14"], horizon=14, progress=False)
     season = rolling_origin_backtest(frame, models, refit="season", **kw)
     origin = rolling_origin_backtest(frame, models, refit="origin", **kw)
