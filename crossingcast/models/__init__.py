@@ -8,7 +8,7 @@ name                model
 ``persistence``     last year's remaining season × this year's level so far (shrunk),
                     spread calibrated on its own past errors at the same horizon
 ``hurdle``          hurdle negative binomial (statsmodels): P(crossing day) × E[arrivals | crossing]
-``sarimax``         SARIMAX on log weekly totals, day shares (design='daily_sqrt': old)
+``sarimax``         SARIMAX on Box-Cox(0.25) weekly totals + day shares (design='daily_sqrt': the old daily model)
 ``gbm``             LightGBM (Poisson/Tweedie), HistGradientBoosting fallback
 ``level``           last year's season x this year's level so far (ridge, per horizon bucket)
 ``ensemble``        linear pool of members' sample paths (:mod:`crossingcast.models.ensemble`)
