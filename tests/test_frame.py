@@ -73,8 +73,12 @@ def test_future_frame_matches_history_columns_and_has_no_counts(frame):
     fut = fr.future_frame(hist, "2024-07-01", "2024-09-30")
     assert list(fut.columns) == fr.feature_columns(hist)
     assert not set(fr.COUNT_COLUMNS) & set(fut.columns)
-    # Known-in-advance columns equal the frame built from the full data.
-    pd.testing.assert_frame_equal(fut, frame.loc["2024-07-01":"2024-09-30", fut.columns], check_freq=False)
+    # Known-in-advance columns equal the frame built from the full data (calendar with hindsight) ...
+    hind = fr.future_frame(hist, "2024-07-01", "2024-09-30", as_of_events=False)
+    pd.testing.assert_frame_equal(hind, frame.loc["2024-07-01":"2024-09-30", fut.columns], check_freq=False)
+    # ... except the Rwanda Act, whose 5 July 2024 end was not known at 30 June (as-of calendar)
+    diff = [c for c in fut.columns if not fut[c].equals(hind[c])]
+    assert diff == ["event_safety_of_rwanda_act_2024"] and (fut[diff[0]] == 1).all()
     assert fut.attrs["weather_mode"] == "none"
 
 

@@ -92,6 +92,8 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
     console.print("[bold]assumptions[/]")
     for row in table.itertuples(index=False):
         text = row.assumption or "no patrol change; event/weather changes act through the fitted model"
+        src = getattr(row, "elasticity_source", "")
+        text = f"[elasticity {src}] {text}" if src else text
         console.print(f"  {row.scenario}: {text}", markup=False, highlight=False)
         if row.notes:
             console.print(f"    notes: {row.notes}", markup=False, highlight=False)
@@ -105,7 +107,11 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
         from crossingcast.plots import scenario_bars
 
         try:
-            save_plot(scenario_bars(table, title=f"Scenarios vs baseline ({res.info.get('model')}, origin "
+            labelled = table.copy()  # the elasticity source on every bar (estimated / assumed)
+            if "elasticity_source" in labelled:
+                labelled["scenario"] = [f"{n}\n(elasticity {e})" if e else n for n, e in
+                                        zip(labelled["scenario"], labelled["elasticity_source"])]
+            save_plot(scenario_bars(labelled, title=f"Scenarios vs baseline ({res.info.get('model')}, origin "
                                      f"{res.info.get('origin')}, weather: {res.info.get('weather')})",
                                      simulated=bool(res.info.get("simulated"))), plot)
         except CrossingcastError as exc:

@@ -137,8 +137,9 @@ def _prepared(est, name: str, random_state: int | None):
     return est
 
 
-def _future(frame: pd.DataFrame, origin: pd.Timestamp, end: pd.Timestamp, weather: str) -> pd.DataFrame:
-    history = frame.loc[:origin]
+def _future(frame: pd.DataFrame, origin: pd.Timestamp, end: pd.Timestamp, weather: str,
+            history: pd.DataFrame | None = None) -> pd.DataFrame:
+    history = frame.loc[:origin] if history is None else history
     if weather == "oracle":
         obs = frame.loc[origin + _DAY:end, weather_columns(frame)]
         return future_frame(history, origin + _DAY, end, weather=obs, weather_mode=ORACLE_LABEL)
@@ -165,8 +166,12 @@ def _score_origin(fc, actual: np.ndarray, y_before: np.ndarray) -> dict:
 
 
 def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestamp], summer: int, horizon: int,
-              weather: str, label: str, refit: str, target: str) -> dict:
-    """Fit/update/predict one model over ``origins`` (one summer, or one origin); score every forecast."""
+              weather: str, label: str, refit: str, target: str, vintages: dict | None = None) -> dict:
+    """Fit/update/predict one model over ``origins`` (one summer, or one origin); score every forecast.
+
+    With ``vintages`` (``vintage="as_of"``) every origin is fitted on the counts of the release
+    available then (:func:`crossingcast.evaluate.vintages.frame_as_of`; ``refit`` is then "origin").
+    """
     rows, per_origin, weekly = [], [], []
     timing = {"fit_s": 0.0, "update_s": 0.0, "predict_s": 0.0, "n_fit": 0, "n_update": 0, "n_predict": 0}
     last = frame.index[-1]
@@ -180,7 +185,15 @@ def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestam
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t0 = time.perf_counter()
-            if model is None or refit == "origin":
+            choice = None
+            if vintages is not None:
+                from crossingcast.evaluate.vintages import frame_as_of
+
+                history, choice = frame_as_of(origin, vintages, frame)
+                model = _prepared(est, name, None).fit(history)
+                timing["fit_s"] += time.perf_counter() - t0
+                timing["n_fit"] += 1
+            elif model is None or refit == "origin":
                 model = _prepared(est, name, None).fit(frame.loc[:origin])
                 timing["fit_s"] += time.perf_counter() - t0
                 timing["n_fit"] += 1
@@ -190,7 +203,7 @@ def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestam
                 timing["n_update"] += 1
             prev = origin
             t0 = time.perf_counter()
-            fut = _future(frame, origin, end, weather)
+            fut = _future(frame, origin, end, weather, history if choice is not None else None)
             fc = model.predict(fut)
             timing["predict_s"] += time.perf_counter() - t0
             timing["n_predict"] += 1
@@ -198,7 +211,9 @@ def _run_unit(name: str, est, frame: pd.DataFrame, origins: Sequence[pd.Timestam
         actual = frame.loc[dates, target].to_numpy(dtype=float)
         n_before = int(frame.index.get_loc(origin)) + 1
         score = _score_origin(fc, actual, y_all[:n_before])
-        per_origin.append({"model": name, "summer": summer, "origin": origin, "weather": label, **score})
+        per_origin.append({"model": name, "summer": summer, "origin": origin, "weather": label, **score,
+                           "vintage": choice.name if choice is not None else "latest",
+                           "vintage_lag_days": choice.lag_days if choice is not None else np.nan})
         horizon_days = ((dates - origin) / _DAY).astype(int)
         crps = M.crps_paths(fc.paths, actual) if fc.paths is not None else np.full(len(dates), np.nan)
         pit = (M.randomized_pit(fc.paths, actual, seed=[zlib.crc32(name.encode()), origin.toordinal()])
@@ -425,7 +440,8 @@ class BacktestResult:
 # --------------------------------------------------------------- backtests
 def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022, 2023, 2024, 2025), origins=None,
                             freq="W", first="06-01", last="09-30", horizon=14, weather="oracle", refit="season",
-                            n_jobs=1, backend=None, progress=True, random_state=0) -> BacktestResult:
+                            n_jobs=1, backend=None, progress=True, random_state=0, vintage="latest",
+                            vintages: dict | None = None) -> BacktestResult:
     """Rolling-origin backtest over summers: weekly origins, forecasts 1..``horizon`` days ahead.
 
     Parameters
@@ -462,11 +478,31 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
         Seed for every model's ``random_state`` (derived per model name);
         None keeps the models' own seeds.
 
+    vintage : {"latest", "as_of"}
+        ``"latest"``: fit on ``frame`` (the latest release); ``"as_of"``: fit each
+        origin on the counts of the Home Office release available then
+        (:mod:`crossingcast.evaluate.vintages`; implies ``refit="origin"``); the
+        ``per_origin`` table names the release (``vintage``, ``vintage_lag_days``).
+        Actuals are always those of ``frame``.
+    vintages : dict, optional
+        ``{file name: daily table}`` for ``vintage="as_of"``; default
+        :func:`crossingcast.data.homeoffice.load_vintages` of the data directory.
+
     Returns
     -------
     BacktestResult
         Same data, models and seed give identical tables for any ``n_jobs``/backend.
     """
+    if vintage not in ("latest", "as_of"):
+        raise ValueError(f"vintage must be 'latest' or 'as_of', got {vintage!r}")
+    if vintage == "as_of":
+        if vintages is None:
+            from crossingcast.data.homeoffice import load_vintages
+
+            vintages = load_vintages()
+        refit = "origin"
+    else:
+        vintages = None
     if refit not in ("season", "origin"):
         raise ValueError(f"refit must be 'season' or 'origin', got {refit!r}")
     horizon = int(horizon)
@@ -501,7 +537,7 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
         for year, ors in groups.items():
             chunks = [ors] if refit == "season" else [[o] for o in ors]
             for chunk in chunks:
-                units.append((name, prepared, frame, chunk, year, horizon, mode, label, refit, TARGET))
+                units.append((name, prepared, frame, chunk, year, horizon, mode, label, refit, TARGET, vintages))
     total = sum(len(u[3]) for u in units)
     t0 = time.perf_counter()
     results = _parallel_map(units, int(n_jobs), backend, progress, total,
@@ -517,18 +553,19 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
         timings = timings.groupby("model", sort=False).sum().reset_index()
         timings["weather"] = label
     order = {n: i for i, n in enumerate(specs)}
-    ordered = {}
-    for name, df in (("forecasts", forecasts), ("per_origin", per_origin), ("weekly", weekly)):
-        if len(df):
-            keys = ["origin", "date"] if name == "forecasts" else (["origin", "week_end"] if name == "weekly"
-                                                                   else ["origin"])
-            df = df.assign(_o=df["model"].map(order)).sort_values(["_o"] + keys, kind="mergesort")
-            df = df.drop(columns="_o").reset_index(drop=True)
-        ordered[name] = df
-    forecasts, per_origin, weekly = ordered["forecasts"], ordered["per_origin"], ordered["weekly"]
+
+    def _ordered(df: pd.DataFrame, keys: list) -> pd.DataFrame:
+        if not len(df):
+            return df
+        df = df.assign(_o=df["model"].map(order)).sort_values(["_o"] + keys, kind="mergesort")
+        return df.drop(columns="_o").reset_index(drop=True)
+
+    forecasts = _ordered(forecasts, ["origin", "date"])
+    per_origin = _ordered(per_origin, ["origin"])
+    weekly = _ordered(weekly, ["origin", "week_end"])
     settings = {"summers": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "freq": freq,
                 "first": first, "last": last, "horizon": horizon, "weather": weather, "weather_label": label,
-                "refit": refit, "n_jobs": n_jobs, "backend": backend or "joblib", "random_state": random_state,
+                "refit": refit, "vintage": vintage, "n_jobs": n_jobs, "backend": backend or "joblib", "random_state": random_state,
                 "models": list(specs)}
     return BacktestResult(forecasts=forecasts, per_origin=per_origin, weekly=weekly, timings=timings,
                           settings=settings, wall_seconds=wall)

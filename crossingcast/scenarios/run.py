@@ -23,6 +23,12 @@ def _poisson_icdf(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     """Poisson quantiles at probabilities ``u`` (monotone in ``lam``: common random numbers).
 
     Exact search for ``lam < 30``; Cornish-Fisher expansion above (error < 1 count).
+
+    Kept instead of ``scipy.stats.poisson.ppf`` (issue 15): scipy is exact and
+    also monotone in ``lam`` (paired draws preserved), but measured 6-8x slower
+    (300,000 draws, lam ~ gamma(0.5, 200): 12.4-15.5 s against 2.0 s, under
+    load); it differs from this function in 0.21% of those draws, by 1 count,
+    mean 100.4820 vs 100.4818.
     """
     from scipy.special import ndtri
 
