@@ -95,9 +95,13 @@ def level_features(y: pd.Series, origin) -> np.ndarray:
 
 
 def _ridge(X: np.ndarray, z: np.ndarray, lam: float, w: np.ndarray) -> np.ndarray:
-    """Weighted ridge without intercept; ``lam`` multiplies the total weight."""
+    """Weighted ridge without intercept; ``lam`` multiplies the total weight.
+
+    Least squares on the normal equations, so an unpenalised fold with collinear features (a
+    hold-out leaving one short year) gets the minimum-norm solution instead of an error.
+    """
     Xw = X * w[:, None]
-    return np.linalg.solve(X.T @ Xw + lam * w.sum() * np.eye(X.shape[1]), Xw.T @ z)
+    return np.linalg.lstsq(X.T @ Xw + lam * w.sum() * np.eye(X.shape[1]), Xw.T @ z, rcond=None)[0]
 
 
 class LevelForecaster(BaseForecaster):
