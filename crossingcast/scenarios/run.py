@@ -72,18 +72,24 @@ class _CRN:
         self.shape = float(shape)
 
 
-def paired_hurdle_paths(mu, p_cross, crn: _CRN, level_sd: float = 0.0) -> np.ndarray:
+def paired_hurdle_paths(mu, p_cross, crn: _CRN, level_sd=0.0, persistence: float = 0.0) -> np.ndarray:
     """Hurdle paths (as :func:`crossingcast.models.distributions.hurdle_paths`) from common random numbers.
 
-    ``mu``/``p_cross`` are ``(n_days,)`` or ``(n_paths, n_days)``; the same
-    ``crn`` gives identical paths for identical inputs and monotonically
-    coupled paths otherwise.
+    ``mu``/``p_cross`` are ``(n_days,)`` or ``(n_paths, n_days)``; ``level_sd``
+    is one value or one per day (growing with the horizon, one normal shock per
+    path as in the model's own paths); crossing days follow the model's lag-1
+    ``persistence`` (:func:`~crossingcast.models.distributions.persistent_crossings`).
+    The same ``crn`` gives identical paths for identical inputs; with
+    ``persistence == 0`` paths are monotonically coupled, with persistence a
+    higher ``p_cross`` on one day can lower the next day's chance on some paths
+    (the chain keeps each day's marginal fixed).
     """
-    from crossingcast.models.distributions import consistent_hurdle
+    from crossingcast.models.distributions import consistent_hurdle, persistent_crossings
 
     mu, pi, a = consistent_hurdle(mu, p_cross)
-    factor = np.exp(level_sd * crn.z - level_sd ** 2 / 2) if level_sd > 0 else 1.0
-    cross = crn.u_cross < pi
+    sd = np.asarray(level_sd, dtype=float)
+    factor = np.exp(sd * crn.z - sd ** 2 / 2) if np.any(sd > 0) else 1.0
+    cross = persistent_crossings(crn.u_cross, pi, persistence)
     lam = np.broadcast_to(crn.gamma * (factor * a / crn.shape), crn.u_pois.shape)
     out = np.zeros(crn.u_pois.shape)
     out[cross] = 1.0 + _poisson_icdf(crn.u_pois[cross], lam[cross])  # counts only on crossing days
@@ -146,7 +152,11 @@ class PairedRunner:
             m = self.model
             self.level = m._level_origin(m.y_) if m.use_level_ else None
             self.crn = _CRN(self.n_paths, len(self.index), m.shape_, self.seed)
-            self.level_sd = float(m.calibration_["level_sd"])
+            # the model's own spread: level_sd per day by horizon (under the baseline's weather mode)
+            # and persistent crossing days, so scenario paths match the model's forecast paths
+            horizon = ((self.index - m.last_date_) / pd.Timedelta(days=1)).to_numpy().astype(int)
+            self.level_sd = m.level_sd_for(horizon, self.base_weather_label)
+            self.persistence = float(m.calibration_.get("persistence", 0.0))
             rng = np.random.default_rng(np.random.SeedSequence([self.seed, 7]))
             self.coef_draws = {}
             if event_draws:
@@ -158,7 +168,8 @@ class PairedRunner:
                         if col in prm.index and np.isfinite(se[col]):
                             self.coef_draws[(part, col)] = z * float(se[col])
             self.base = self._hurdle_parts(self.base_future)
-            self.base_paths = paired_hurdle_paths(self.base["mu"], self.base["pi"], self.crn, self.level_sd)
+            self.base_paths = paired_hurdle_paths(self.base["mu"], self.base["pi"], self.crn, self.level_sd,
+                                                  self.persistence)
         else:
             fc = self.model.predict(self.base_future)
             self.base = {"mu": fc.mean.to_numpy()[None, :].repeat(1, 0)}
@@ -205,7 +216,7 @@ class PairedRunner:
         if self.is_hurdle:
             if ev_weather:
                 parts = self._hurdle_parts(fut)
-                paths = paired_hurdle_paths(parts["mu"], parts["pi"], self.crn, self.level_sd)
+                paths = paired_hurdle_paths(parts["mu"], parts["pi"], self.crn, self.level_sd, self.persistence)
                 mu = np.broadcast_to(parts["mu"], paths.shape)
             else:
                 paths, mu = self.base_paths, self.base_mu
