@@ -192,15 +192,21 @@ def test_reproducible_tables_and_files(frame, small_backtest, tmp_path):
     assert not np.allclose(one.forecasts["crps"], other.forecasts["crps"])
 
 
-def test_progress_bar_reports_units_and_changes_nothing(frame, capsys):
+def test_progress_bar_reports_units_and_changes_nothing(frame, capsys, monkeypatch):
     kw = dict(origins=["2024-07-07", "2024-07-14"], horizon=7)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal: the bar is drawn
     shown = rolling_origin_backtest(frame, ["seasonal_naive"], progress=True, **kw)
     out = capsys.readouterr()
     text = out.out + out.err
     assert "backtest (1 models, 2 origins, weather=none)" in text and "2/2" in text
+    monkeypatch.delenv("FORCE_COLOR")
+    piped = rolling_origin_backtest(frame, ["seasonal_naive"], progress=True, **kw)  # not a terminal: quiet
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
     quiet = rolling_origin_backtest(frame, ["seasonal_naive"], progress=False, **kw)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+    pd.testing.assert_frame_equal(piped.forecasts, quiet.forecasts)
     pd.testing.assert_frame_equal(shown.forecasts, quiet.forecasts)
     pd.testing.assert_frame_equal(shown.per_origin, quiet.per_origin)
 
