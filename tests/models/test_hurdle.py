@@ -91,12 +91,16 @@ def test_summer_2024_total_within_own_interval(summer_2024):
     """Backtest from 2024-06-30 (default 4-year window, hold-out calibrated level factor).
 
     Measured when written: mean ~13,600 vs actual 11,755, 80% interval ~8,100..19,600 (before issue 15;
-    with 3 held-out years, horizon bands and persistent crossing days: see docs/models.md).
+    with 3 held-out years, horizon bands and persistent crossing days: see docs/models.md).  With the
+    as-of events calendar (issue 15: at 2024-06-30 the end of the Rwanda flag on 5 July was not yet
+    known) the mean is 17,581 (+50%): the earlier +16% had used hindsight.  The error bound is the
+    hurdle's worst measured season-ahead error (Jun-Sep from 31 May, 2021-2025: 66%,
+    benchmarks/season_ahead.py), not a guess.
     """
     model, fut, fc, actual = summer_2024
     tot = fc.total(quantiles=(0.1, 0.9))
     assert tot["p10"] <= actual.sum() <= tot["p90"]
-    assert abs(tot["mean"] / actual.sum() - 1) < 0.3
+    assert abs(tot["mean"] / actual.sum() - 1) < 0.66
     cal = model.calibration_
     assert cal["method"] == "holdout" and cal["n_origins"] >= 70  # 14-day origins over 3 held-out years
     assert len(cal["seasons"]) == 3 and all(s["n_origins"] >= 25 for s in cal["seasons"])

@@ -93,8 +93,9 @@ def test_mean_is_predictive_mean_not_median(history, frame, summer_future, summe
     log_model = DailySarimax(**{**FAST, "transform": "log1p"}).fit(history)
     log_fc = log_model.predict(summer_future)
     naive_log = np.expm1(log_model.predict_transformed(summer_future)["mean"].clip(lower=0)).sum()
-    # expm1(mean of log1p) is the median: a small fraction of what arrived.
-    assert naive_log < 0.3 * actual, (naive_log, actual)
+    # expm1(mean of log1p) is the median: a small fraction of what arrived (0.39 with the as-of events
+    # calendar, 0.2-0.3 before it).
+    assert naive_log < 0.45 * actual, (naive_log, actual)
     # The predictive mean of the same log1p model is many times larger and no longer "97% too low".
     assert log_fc.total()["mean"] > 4 * naive_log
     assert log_fc.total()["mean"] > actual / 2
