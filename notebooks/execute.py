@@ -42,6 +42,8 @@ def execute(path: Path, timeout: int = 1800) -> int:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("CROSSINGCAST_DATA", str(HERE.parent.parent / "shared" / "data"))
+    # the notebooks run in notebooks/: a path relative to the project root must not be read from there
+    os.environ["CROSSINGCAST_DATA"] = str(Path(os.environ["CROSSINGCAST_DATA"]).resolve())
     os.environ.pop("MPLBACKEND", None)  # the notebooks use the inline backend (%matplotlib inline)
     paths = sorted(HERE.glob("*.ipynb"))
     if argv:
