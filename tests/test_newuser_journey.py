@@ -82,7 +82,8 @@ def test_fetch_forecast_nowcast_end_to_end(online, server, counts, tmp_path, mon
     assert f"origin: {counts.index[-1].date()}" in t
     fc = pd.read_csv(out, parse_dates=["date"])
     assert len(fc) == 10
-    assert (fc["weather"] == "climatology").all()
+    # no weather forecast given: paths pooled over the past weather years (never day-of-year mean weather)
+    assert fc["weather"].str.startswith("weather-year ensemble").all()
     assert fc["weather_history"].str.startswith("observed history (meteostat mirror").all()
     assert fc["data_source"].str.startswith("data home").all()
 
