@@ -83,7 +83,7 @@ def test_describe_change_in_plain_words():
     s = describe_change({"patrols": -0.25, "start": "2026-07-01", "end": "2026-09-30", "elasticity": 1.0})
     assert "reduced by 25%" in s and "2026-07-01" in s and "ASSUMED elasticity 1" in s
     s = describe_change({"patrols": -0.25, "start": "2026-07-01", "end": "2026-09-30"})
-    assert "estimated from the Paris 2024 Olympics" in s
+    assert "estimated from the Paris 2024 Olympic and Paralympic patrol windows" in s
     assert "olympics_like" in describe_change({"event": "x", "like": "olympics_like"})
     assert "calm" in describe_change({"weather": "calm"})
 

@@ -188,12 +188,20 @@ def describe_change(change: dict) -> str:
     if "patrols" in c:
         p = float(c["patrols"])
         text = f"French beach patrols {'reduced' if p < 0 else 'increased'} by {abs(p) * 100:.0f}%{when}"
-        if c.get("elasticity") is not None:
-            text += (f"; ASSUMED elasticity {float(c['elasticity']):g} of the prevention rate to patrol "
+        e = c.get("elasticity")
+        if e == "estimated":
+            text += ("; effect on the French prevention rate uses the elasticity ESTIMATED from the Paris 2024 "
+                     "Olympic and Paralympic patrol windows, with its full uncertainty (sign included)")
+        elif isinstance(e, (list, tuple)):
+            text += (f"; ASSUMED elasticity drawn uniformly from {float(e[0]):g} to {float(e[1]):g} of the "
+                     f"prevention rate to patrol intensity (an assumption, not an estimate)")
+        elif e is not None:
+            text += (f"; ASSUMED elasticity {float(e):g} of the prevention rate to patrol "
                      f"intensity (an assumption, not an estimate)")
         else:
-            text += ("; effect on the French prevention rate uses the elasticity estimated from the "
-                     "Paris 2024 Olympics patrol change")
+            text += ("; elasticity estimated from the Paris 2024 Olympic and Paralympic patrol windows where the "
+                     "data identify it, otherwise an ASSUMED range (the table's elasticity_source column says "
+                     "which)")
         return text
     if "prevention_rate" in c:
         return f"French prevention rate set by assumption to {c['prevention_rate']}{when}"
