@@ -70,6 +70,7 @@ from crossingcast.frame import TARGET, event_columns, future_frame, weather_colu
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
 from crossingcast.models.sarimax.shares import DayShareModel
 from crossingcast.models.sarimax.simulate import simulate_state_space
+from crossingcast.models.sarimax.updates import new_days
 
 __all__ = ["WeeklySarimax", "lognormal_offset_mean", "boxcox_offset_mean"]
 
@@ -360,19 +361,7 @@ class WeeklySarimax(BaseForecaster):
 
         self._check_fitted()
         idx = self._check_index(frame, "update frame")
-        if self.target_ not in frame.columns:
-            raise ModelError(f"update frame: no target column {self.target_!r}")
-        if idx[-1] <= self.last_date_:
-            raise ModelError(f"update frame ends on {idx[-1].date()}, which does not extend the fitted history "
-                             f"(through {self.last_date_.date()})")
-        first_new = self.last_date_ + _DAY
-        if idx[0] > first_new:
-            raise ModelError(f"update frame starts on {idx[0].date()}, leaving a gap after the fitted history "
-                             f"(through {self.last_date_.date()}); it must include {first_new.date()}")
-        new = frame.loc[first_new:]
-        y = new[self.target_].to_numpy(dtype=float)
-        if np.isnan(y).any() or (y < 0).any():
-            raise ModelError(f"update frame: target {self.target_!r} must be non-negative without missing values")
+        new, y = new_days(frame, idx, self.target_, self.last_date_)
         self._daily_columns(new, "update frame")
         rows = self._history_rows(new).reindex(columns=self.history_.columns)
         old = self.history_.copy()
