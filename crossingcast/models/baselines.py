@@ -318,6 +318,49 @@ class SeasonalNaive(BaseForecaster):
         return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
 
 
+def climatology_means(y: pd.Series, dates: pd.DatetimeIndex, w: int, years: int,
+                      who: str = "Climatology") -> tuple[np.ndarray, np.ndarray]:
+    """Climatological (mean, crossing share) for ``dates``: the ``years`` latest seasons whose
+    ``±w``-day window around the same date is observed in ``y`` (no level scaling)."""
+    last, first = y.index[-1], y.index[0]
+    vals = y.to_numpy()
+    offsets = np.arange(-w, w + 1)
+    k0 = np.ones(len(dates), dtype=int)
+    shifted = {}
+
+    def centre(k: int) -> pd.DatetimeIndex:
+        if k not in shifted:
+            shifted[k] = dates - pd.DateOffset(years=k)
+        return shifted[k]
+
+    for _ in range(200):
+        cen = np.empty(len(dates), dtype="datetime64[ns]")
+        for k in np.unique(k0):
+            cen[k0 == k] = centre(int(k))[k0 == k].to_numpy()
+        late = (pd.DatetimeIndex(cen) + pd.Timedelta(days=w)) > last
+        if not late.any():
+            break
+        k0 = k0 + late.astype(int)
+    sums = np.zeros(len(dates))
+    cross = np.zeros(len(dates))
+    counts = np.zeros(len(dates))
+    for j in range(years):
+        cen = np.empty(len(dates), dtype="datetime64[ns]")
+        for k in np.unique(k0):
+            cen[k0 == k] = centre(int(k + j))[k0 == k].to_numpy()
+        pos = ((pd.DatetimeIndex(cen) - first) / _DAY).to_numpy().astype(int)[:, None] + offsets[None, :]
+        ok = (pos >= 0) & (pos < len(vals))
+        v = np.where(ok, vals[np.clip(pos, 0, len(vals) - 1)], 0.0)
+        sums += v.sum(axis=1)
+        cross += (v > 0).sum(axis=1)
+        counts += ok.sum(axis=1)
+    if (counts == 0).any():
+        bad = dates[counts == 0][0]
+        raise ModelError(f"{who}: no history in the {years} season(s) before {bad.date()} "
+                         f"(history {first.date()}..{last.date()})")
+    return sums / counts, cross / counts
+
+
 # --------------------------------------------------------------------------- climatology
 class Climatology(BaseForecaster):
     """Day-of-year climatology: the mean over the same time of year in recent seasons.
@@ -378,35 +421,7 @@ class Climatology(BaseForecaster):
 
     def _clim(self, y: pd.Series, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
         """Climatological (mean, crossing share) for ``dates`` from history ``y`` (no level scaling)."""
-        w, years = int(self.window), int(self.years)
-        last, first = y.index[-1], y.index[0]
-        vals = y.to_numpy()
-        offsets = np.arange(-w, w + 1)
-        sums = np.zeros(len(dates))
-        cross = np.zeros(len(dates))
-        counts = np.zeros(len(dates))
-        dates = pd.DatetimeIndex(dates)
-        # first season index k0 per date: smallest k with t - k years + w <= last
-        k0 = np.ones(len(dates), dtype=int)
-        for _ in range(200):
-            centre = pd.DatetimeIndex([d - pd.DateOffset(years=int(k)) for d, k in zip(dates, k0)])
-            late = (centre + pd.Timedelta(days=w)) > last
-            if not late.any():
-                break
-            k0 = k0 + late.astype(int)
-        for j in range(years):
-            centre = pd.DatetimeIndex([d - pd.DateOffset(years=int(k + j)) for d, k in zip(dates, k0)])
-            pos = ((centre - first) / _DAY).to_numpy().astype(int)[:, None] + offsets[None, :]
-            ok = (pos >= 0) & (pos < len(vals))
-            v = np.where(ok, vals[np.clip(pos, 0, len(vals) - 1)], 0.0)
-            sums += v.sum(axis=1)
-            cross += (v > 0).sum(axis=1)
-            counts += ok.sum(axis=1)
-        if (counts == 0).any():
-            bad = dates[counts == 0][0]
-            raise ModelError(f"Climatology: no history in the {years} season(s) before {bad.date()} "
-                             f"(history {first.date()}..{last.date()})")
-        return sums / counts, cross / counts
+        return climatology_means(y, pd.DatetimeIndex(dates), int(self.window), int(self.years))
 
     def _ratio(self, y: pd.Series) -> float:
         if self.level == "none":

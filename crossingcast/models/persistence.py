@@ -42,7 +42,7 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
-from crossingcast.models.baselines import (SeasonalNaive, _check_future, _info, _merge_history,
+from crossingcast.models.baselines import (SeasonalNaive, climatology_means, _check_future, _info, _merge_history,
                                            _target_series)
 from crossingcast.models.distributions import calibrate_hurdle, hurdle_paths
 
@@ -276,46 +276,5 @@ class ClimatologyH(_HorizonBaseline):
         return 366 + int(self.window) + 28
 
     def _mean(self, y: pd.Series, dates: pd.DatetimeIndex):
-        mu, p = _fast_clim(y, pd.DatetimeIndex(dates), int(self.window), int(self.years))
+        mu, p = climatology_means(y, pd.DatetimeIndex(dates), int(self.window), int(self.years), who="ClimatologyH")
         return mu, p, {"window": int(self.window), "years": int(self.years)}
-
-
-def _fast_clim(y: pd.Series, dates: pd.DatetimeIndex, w: int, years: int) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :meth:`crossingcast.models.baselines.Climatology._clim` (same definition, same result)."""
-    last, first = y.index[-1], y.index[0]
-    vals = y.to_numpy()
-    offsets = np.arange(-w, w + 1)
-    k0 = np.ones(len(dates), dtype=int)
-    shifted = {}
-
-    def centre(k: int) -> pd.DatetimeIndex:
-        if k not in shifted:
-            shifted[k] = dates - pd.DateOffset(years=k)
-        return shifted[k]
-
-    for _ in range(200):
-        cen = np.empty(len(dates), dtype="datetime64[ns]")
-        for k in np.unique(k0):
-            cen[k0 == k] = centre(int(k))[k0 == k].to_numpy()
-        late = (pd.DatetimeIndex(cen) + pd.Timedelta(days=w)) > last
-        if not late.any():
-            break
-        k0 = k0 + late.astype(int)
-    sums = np.zeros(len(dates))
-    cross = np.zeros(len(dates))
-    counts = np.zeros(len(dates))
-    for j in range(years):
-        cen = np.empty(len(dates), dtype="datetime64[ns]")
-        for k in np.unique(k0):
-            cen[k0 == k] = centre(int(k + j))[k0 == k].to_numpy()
-        pos = ((pd.DatetimeIndex(cen) - first) / _DAY).to_numpy().astype(int)[:, None] + offsets[None, :]
-        ok = (pos >= 0) & (pos < len(vals))
-        v = np.where(ok, vals[np.clip(pos, 0, len(vals) - 1)], 0.0)
-        sums += v.sum(axis=1)
-        cross += (v > 0).sum(axis=1)
-        counts += ok.sum(axis=1)
-    if (counts == 0).any():
-        bad = dates[counts == 0][0]
-        raise ModelError(f"ClimatologyH: no history in the {years} season(s) before {bad.date()} "
-                         f"(history {first.date()}..{last.date()})")
-    return sums / counts, cross / counts
