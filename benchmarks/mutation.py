@@ -62,7 +62,7 @@ TARGETS: dict[str, Target] = {
                         "hand or lag_7 or season_totals or pct_error or structure"),
                        ("*season_totals*", "*_score_origin*", "*leaderboard*")),
     # paired scenario differences
-    "scenarios": Target("crossingcast/scenarios.py", ("tests/test_scenarios.py",),
+    "scenarios": Target("crossingcast/scenarios/run.py", ("tests/test_scenarios.py",),
                         ("*paired_hurdle_paths*", "*_poisson_icdf*", "*_CRN*", "*_summarise*")),
     # the Home Office reader: parsing of the daily and weekly tables
     "reader": Target("crossingcast/data/homeoffice.py", ("tests/data/test_homeoffice.py",),
