@@ -48,7 +48,12 @@ def test_spread_comes_from_own_errors_at_the_same_horizon(frame):
     cal = m.calibration_
     assert cal["origins"] == ["2023-04-30", "2022-04-30", "2021-04-30"]
     rms = np.sqrt(np.mean(np.square(cal["log_errors"])))
-    assert cal["level_sd"] == pytest.approx(np.clip(rms, 0.1, 1.0))
+    assert cal["total_log_rms"] == pytest.approx(rms)
+    # the level factor adds only what the daily noise lacks: level_sd**2 = rms**2 - sd0**2 (bounded 0.1..0.6)
+    assert 0 < cal["noise_log_sd"] < rms
+    assert cal["level_sd"] == pytest.approx(np.clip(np.sqrt(rms ** 2 - cal["noise_log_sd"] ** 2), 0.1, 0.6))
+    # ... so the log-sd of the path totals is the past errors' rms (not rms + noise): 2000 paths, ±10%
+    assert np.std(np.log1p(fc.paths.sum(axis=1))) == pytest.approx(rms, rel=0.10)
     # each past log error is what the model would have said then, from the data to that past origin
     past = LevelPersistence().fit(frame.loc[:"2023-04-30"])
     pf = past._mean(past.y_, pd.date_range("2023-05-01", "2023-09-30"))[0].sum()
