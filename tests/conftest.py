@@ -8,9 +8,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
+# One BLAS/OpenMP thread per process.  The models run small matrices; with the default (one thread per core)
+# statsmodels and LightGBM threads spin against joblib workers and any other load on a 2-core machine:
+# measured on a loaded machine, test_refit_season_vs_origin_sarimax took 68 s with the default and 16 s with
+# one thread (9 s idle); the whole CI run took 1286 s under load.  The environment variables reach
+# subprocesses (notebook kernels, loky workers); threadpoolctl limits libraries this process already loaded.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import crossingcast as cc
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import crossingcast as cc  # noqa: E402
+
+threadpool_limits(1)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
