@@ -17,6 +17,7 @@ about 0.25 s per seed.
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ import pytest
 from scipy.stats import binom
 
 from crossingcast.frame import future_frame, weather_columns
+from crossingcast.models.baselines import Climatology, SeasonalNaive
 from crossingcast.models.hurdle import HurdleForecaster
 from crossingcast.simulate import simulate_channel
 
@@ -36,6 +38,7 @@ FIRST_MONDAY = 4  # 2023-06-05; 16 whole weeks Mon-Sun inside June-September
 N_WEEKS = 16
 
 
+@functools.lru_cache(maxsize=None)
 def _channel(seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(1000 + seed)
     totals = dict(zip(range(2018, 2024), 20000 * np.exp(np.cumsum(np.r_[0, SD_YOY * rng.standard_normal(5)]))))
@@ -45,6 +48,26 @@ def _channel(seed: int) -> pd.DataFrame:
     out = sim.drop(columns=weather_columns(sim))
     out.attrs = {k: v for k, v in sim.attrs.items() if k != "truth"}
     return out
+
+
+def _scores(fc, y: np.ndarray) -> dict:
+    """Season-total hit, within-path weekly sd vs the truth's, weekly-total coverage."""
+    tot = fc.paths.sum(axis=1)
+    lo, hi = np.quantile(tot, [0.1, 0.9])
+    sl = slice(FIRST_MONDAY, FIRST_MONDAY + 7 * N_WEEKS)
+    W = fc.paths[:, sl].reshape(len(tot), N_WEEKS, 7).sum(axis=2)
+    Y = y[sl].reshape(N_WEEKS, 7).sum(axis=1)
+    wlo, whi = np.quantile(W, [0.1, 0.9], axis=0)
+    sd_paths = W.std(axis=1, ddof=1)
+    return {"actual": y.sum(), "mean": float(fc.mean.sum()), "p10": lo, "p90": hi,
+            "hit": bool(lo <= y.sum() <= hi), "sd_paths": sd_paths.mean(), "sd_truth": Y.std(ddof=1),
+            "sd_pit": float(np.mean(sd_paths < Y.std(ddof=1))),
+            "wk_cover": float(np.mean((Y >= wlo) & (Y <= whi)))}
+
+
+def _binomial_ok(hits: int) -> bool:
+    lo, hi = binom.ppf(0.005, N_SEEDS, 0.8), binom.isf(0.005, N_SEEDS, 0.8)
+    return lo <= hits <= hi < N_SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -58,18 +81,7 @@ def runs() -> pd.DataFrame:
             m = HurdleForecaster(n_paths=400, train_years=3, calibration_seasons=2, random_state=seed).fit(hist)
             fc = m.predict(future_frame(hist, ORIGIN + pd.Timedelta(days=1), END))
         y = fr.loc[ORIGIN + pd.Timedelta(days=1):END, "migrants"].to_numpy()
-        tot = fc.paths.sum(axis=1)
-        lo, hi = np.quantile(tot, [0.1, 0.9])
-        sl = slice(FIRST_MONDAY, FIRST_MONDAY + 7 * N_WEEKS)
-        W = fc.paths[:, sl].reshape(len(tot), N_WEEKS, 7).sum(axis=2)
-        Y = y[sl].reshape(N_WEEKS, 7).sum(axis=1)
-        wlo, whi = np.quantile(W, [0.1, 0.9], axis=0)
-        sd_paths = W.std(axis=1, ddof=1)
-        rows.append({"seed": seed, "actual": y.sum(), "mean": float(fc.mean.sum()), "p10": lo, "p90": hi,
-                     "hit": bool(lo <= y.sum() <= hi), "sd_paths": sd_paths.mean(), "sd_truth": Y.std(ddof=1),
-                     "sd_pit": float(np.mean(sd_paths < Y.std(ddof=1))),
-                     "wk_cover": float(np.mean((Y >= wlo) & (Y <= whi))),
-                     "rho": m.calibration_["persistence"]})
+        rows.append({"seed": seed, **_scores(fc, y), "rho": m.calibration_["persistence"]})
     return pd.DataFrame(rows)
 
 
@@ -80,8 +92,7 @@ def test_season_total_80pct_intervals_cover_80pct_over_seeds(runs):
     days 39/40: fails).  Over 120 seeds with the default 4-year window and 3 hold-out seasons: 0.817 (lag-1
     0.875, independent days 0.942)."""
     hits = int(runs["hit"].sum())
-    lo, hi = binom.ppf(0.005, N_SEEDS, 0.8), binom.isf(0.005, N_SEEDS, 0.8)
-    assert lo <= hits <= hi < N_SEEDS, (hits, lo, hi, runs[["seed", "actual", "p10", "p90"]].to_string())
+    assert _binomial_ok(hits), (hits, runs[["seed", "actual", "p10", "p90"]].to_string())
     # a total is the sum of the predictive means, and it is unbiased over seeds (median log ratio near 0)
     assert abs(np.median(np.log(runs["actual"] / runs["mean"]))) < 0.15
 
@@ -100,3 +111,25 @@ def test_weekly_totals_have_the_truths_spread(runs):
     assert abs(runs["sd_pit"].mean() - 0.5) <= 0.15, runs["sd_pit"].mean()
     assert 0.72 <= runs["wk_cover"].mean() <= 0.88, runs["wk_cover"].mean()
     assert (runs["rho"] > 0.1).all()  # persistence is estimated from the hold-out, never assumed
+
+
+@pytest.mark.parametrize("cls", [SeasonalNaive, Climatology], ids=["seasonal_naive", "climatology"])
+def test_baselines_season_and_weekly_coverage(cls):
+    """The baselines' horizon-band calibration on the same 40 Channels (their means ignore weather too).
+
+    Measured: seasonal naive 34/40 season totals in their 80% interval, weekly totals 0.81 (before issue 15's
+    bands: 35/40, 0.80); climatology 36/40, 0.80 (before: 35/40, 0.73; its within-path weekly sd over the
+    truth's 0.92, before 0.83: one 14-day level_sd and independent crossing days made weeks too regular).
+    The seasonal naive's paths repeat last year's noisy days, so their weekly sd is 1.9x the truth's (not
+    tested: a property of the naive mean).  Bounds: the binomial region of the hurdle test; weekly 0.72..0.88.
+    """
+    rows = []
+    for seed in range(N_SEEDS):
+        fr = _channel(seed)
+        hist = fr.loc[:ORIGIN]
+        fc = cls(n_paths=400, random_state=seed).fit(hist).predict(future_frame(hist, ORIGIN + pd.Timedelta(days=1),
+                                                                                END))
+        rows.append(_scores(fc, fr.loc[ORIGIN + pd.Timedelta(days=1):END, "migrants"].to_numpy()))
+    r = pd.DataFrame(rows)
+    assert _binomial_ok(int(r["hit"].sum())), int(r["hit"].sum())
+    assert 0.72 <= r["wk_cover"].mean() <= 0.88, r["wk_cover"].mean()
