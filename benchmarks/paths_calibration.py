@@ -3,8 +3,12 @@
 Run: ``OMP_NUM_THREADS=1 CROSSINGCAST_DATA=../shared/data python benchmarks/paths_calibration.py [hurdle|gbm]``
 
 * weekly: origins every 4 months 2023-04-30..2025-08-31; each forecasts the next 8 whole weeks (Mon-Sun)
-  weather-blind; 80% coverage of the weekly totals and the median within-path sd of the 8 weekly totals
-  (vs the observed sd), for ``persistence=0`` and ``persistence="auto"``;
+  weather-blind; 80% coverage of the weekly totals, the median and mean within-path sd of the 8 weekly
+  totals (vs the observed sd) and per origin the share of paths whose sd is below the observed one
+  (``sd_pit``: uniform if the paths have the observed week-to-week spread), for ``persistence=0``
+  (independent days), ``"lag1"`` (hurdle only: the chain's rho = lag-1 correlation of the hold-out
+  residuals, the default before issue 15's second pass) and ``"auto"`` (hurdle: rho matched to the variance
+  of weekly crossing-day counts in the hold-out; GBM: its own lag-1 estimate);
 * season: fitted at 2024-09-30, the Jun-Sep 2025 total and its 80% interval (official 19,275).
 
 Prints a final ``RESULT key=value ...`` line.
@@ -30,9 +34,9 @@ def main(name: str = "hurdle") -> None:
     fr = load_frame()
     origins = pd.date_range("2023-04-30", "2025-10-31", freq="4MS") - _DAY
     out = {}
-    for rho in (0.0, "auto"):
+    for rho in ((0.0, "lag1", "auto") if name == "hurdle" else (0.0, "auto")):
         cov = n = 0
-        sdp, sdt, rhos = [], [], []
+        sdp, sdm, sdt, rhos, pit = [], [], [], [], []
         for o in origins:
             h = fr.loc[:o]
             h.attrs = dict(fr.attrs)
@@ -47,11 +51,16 @@ def main(name: str = "hurdle") -> None:
             lo, hi = np.quantile(W, [0.1, 0.9], axis=0)
             cov += int(((Y >= lo) & (Y <= hi)).sum())
             n += len(Y)
-            sdp.append(float(np.median(W.std(1, ddof=1))))
+            sw = W.std(1, ddof=1)
+            sdp.append(float(np.median(sw)))
+            sdm.append(float(sw.mean()))
             sdt.append(float(Y.std(ddof=1)))
-        key = "indep" if rho == 0.0 else "persist"
+            pit.append(float((sw < sdt[-1]).mean()))  # where the observed sd falls among the paths' sds
+        key = {0.0: "indep", "lag1": "lag1", "auto": "weekly" if name == "hurdle" else "persist"}[rho]
         out[f"{key}_cov80"] = round(cov / n, 3)
         out[f"{key}_weekly_sd"] = round(float(np.mean(sdp)))
+        out[f"{key}_weekly_sd_mean"] = round(float(np.mean(sdm)))
+        out[f"{key}_sd_pit"] = ",".join(f"{v:.2f}" for v in pit)
         out[f"{key}_rho"] = round(float(np.mean(rhos)), 3)
         print(name, key, out, flush=True)
     out["observed_weekly_sd"] = round(float(np.mean(sdt)))

@@ -13,6 +13,7 @@ starts with ``"SIMULATED"`` and a footnote says it is not real data.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,48 @@ def fan_chart(forecast: Any, actual: pd.Series | None = None, *, history: pd.Ser
     return fig
 
 
+def _elasticity_labels(table: pd.DataFrame) -> tuple[list[str], list[bool], str | None]:
+    """Per-scenario elasticity label, whether it is ASSUMED, and the plot footnote (None without patrols).
+
+    The label comes from the table's ``elasticity_source`` (estimated / assumed) and the numbers from
+    its ``assumption`` text: the estimate with its 80% interval, or the assumed value or range.
+    """
+    n = len(table)
+    if "elasticity_source" not in table.columns:
+        return [""] * n, [False] * n, None
+    src = table["elasticity_source"].fillna("").astype(str).tolist()
+    text = (table["assumption"].fillna("").astype(str).tolist() if "assumption" in table.columns else [""] * n)
+    labels, assumed = [], []
+    for s, t in zip(src, text):
+        if not s:
+            labels.append("")
+            assumed.append(False)
+            continue
+        is_assumed = s.startswith("assumed")
+        if is_assumed:
+            m = re.search(r"elasticity e (~ uniform\([^)]*\)|= [-+0-9.eE]+)", t)
+            val = f"e {m.group(1)}" if m else ""
+            why = "not identified by data" if "not identified" in s else "given in the spec"
+            labels.append(f"elasticity ASSUMED{': ' + val if val else ''} ({why})")
+        else:
+            m = re.search(r"e = ([-+0-9.]+) \(80% block bootstrap ([-+0-9.]+)\.\.([-+0-9.]+)\)", t)
+            val = f"e = {m.group(1)}, 80% {m.group(2)}..{m.group(3)}" if m else ""
+            verdict = "; NOT identified: interval spans 0" if "NOT identified" in s else ""
+            labels.append(f"elasticity ESTIMATED from data{': ' + val if val else ''}{verdict}")
+        assumed.append(is_assumed)
+    if not any(src):
+        return labels, assumed, None
+    kinds = []
+    if any(s and not a for s, a in zip(src, assumed)):
+        m = re.search(r"estimated from \d+ window\(s\) \(([^;]*);", " ".join(text))
+        kinds.append("ESTIMATED = bootstrap draws of the elasticity estimated from the SB_02 prevention rate "
+                     f"in patrol redeployment windows{' (' + m.group(1) + ')' if m else ''}, weather not controlled")
+    if any(assumed):
+        kinds.append("ASSUMED (hatched bars) = a stated value or range, not estimated: the data do not identify "
+                     "the effect, or the spec fixed it")
+    return labels, assumed, "Patrol elasticity: " + "; ".join(kinds)
+
+
 def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: bool = False):
     """Scenario minus baseline totals with their paired 80% intervals.
 
@@ -147,7 +190,9 @@ def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: b
     table : pandas.DataFrame
         :attr:`crossingcast.scenarios.ScenarioResult.table` (columns
         ``scenario, diff_mean, diff_p10, diff_p90``; ``baseline_mean`` is used
-        for the percentage labels when present).
+        for the percentage labels when present; ``elasticity_source`` and
+        ``assumption``, when present, say where each patrol scenario's
+        elasticity came from).
     title : str, optional
     simulated : bool
         Label the plot as simulated data.
@@ -157,7 +202,10 @@ def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: b
     matplotlib.figure.Figure
         One horizontal bar per scenario (the difference of the means) with
         an error bar from ``diff_p10`` to ``diff_p90`` (quantiles of the
-        path-by-path differences).
+        path-by-path differences).  A patrol scenario's tick label says
+        whether its elasticity was ESTIMATED from data (with the estimate and
+        its 80% interval) or ASSUMED (the value or range, and why); bars of
+        assumed elasticities are hatched, and a footnote explains both.
     """
     need = ["scenario", "diff_mean", "diff_p10", "diff_p90"]
     missing = [c for c in need if c not in table.columns]
@@ -166,17 +214,24 @@ def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: b
     if not len(table):
         raise CrossingcastError("scenario_bars: the table has no scenarios")
     n = len(table)
-    fig = _figure(9, 1.2 + 0.6 * n)
+    elab, assumed, note = _elasticity_labels(table)
+    import textwrap
+
+    elab = ["\n".join(textwrap.wrap(e, 44)) for e in elab]
+    fig = _figure(11 if note else 9, 1.2 + (0.9 if note else 0.6) * n + (0.5 if note else 0.0))
     ax = fig.add_subplot()
     y = np.arange(n)[::-1]
     d = table["diff_mean"].to_numpy(float)
     lo = np.clip(d - table["diff_p10"].to_numpy(float), 0, None)
     hi = np.clip(table["diff_p90"].to_numpy(float) - d, 0, None)
     colors = ["tab:red" if v > 0 else "tab:green" for v in d]
-    ax.barh(y, d, color=colors, alpha=0.7, height=0.6)
+    bars = ax.barh(y, d, color=colors, alpha=0.7, height=0.6)
+    for bar, a in zip(bars, assumed):
+        if a:
+            bar.set_hatch("//")
     ax.errorbar(d, y, xerr=[lo, hi], fmt="none", ecolor="black", capsize=4, lw=1)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [str(s) for s in table["scenario"]])
+    ax.set_yticks(y, [f"{s}\n{e}" if e else str(s) for s, e in zip(table["scenario"], elab)], fontsize=8)
     base = table["baseline_mean"].to_numpy(float) if "baseline_mean" in table.columns else None
     for i in range(n):
         lab = f"{d[i]:+,.0f}"
@@ -188,6 +243,10 @@ def scenario_bars(table: pd.DataFrame, *, title: str | None = None, simulated: b
     ax.set_xlabel("scenario - baseline, people over the scenario period (bar: mean; line: paired P10-P90)")
     ax.margins(x=0.25, y=0.15)
     _title(fig, ax, title or "Scenarios vs baseline", simulated)
+    if note:
+        note = "\n".join(textwrap.wrap(note, 170))
+        fig.supxlabel(f"{_SIM_NOTE}\n{note}" if simulated else note, fontsize=7,
+                      color="firebrick" if simulated else "dimgray")
     return fig
 
 

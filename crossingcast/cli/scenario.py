@@ -107,11 +107,8 @@ def scenario(spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="Sc
         from crossingcast.plots import scenario_bars
 
         try:
-            labelled = table.copy()  # the elasticity source on every bar (estimated / assumed)
-            if "elasticity_source" in labelled:
-                labelled["scenario"] = [f"{n}\n(elasticity {e})" if e else n for n, e in
-                                        zip(labelled["scenario"], labelled["elasticity_source"])]
-            save_plot(scenario_bars(labelled, title=f"Scenarios vs baseline ({res.info.get('model')}, origin "
+            # scenario_bars labels every patrol bar with its elasticity source (estimated / assumed)
+            save_plot(scenario_bars(table, title=f"Scenarios vs baseline ({res.info.get('model')}, origin "
                                      f"{res.info.get('origin')}, weather: {res.info.get('weather')})",
                                      simulated=bool(res.info.get("simulated"))), plot)
         except CrossingcastError as exc:

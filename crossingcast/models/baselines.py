@@ -17,19 +17,33 @@ Predictive distribution (both)
 Sample paths come from the shared hurdle distribution
 :func:`crossingcast.models.distributions.hurdle_paths`, so the forecast mean
 is passed through *exactly* and sums of paths give intervals for totals.
-Its crossing probability, negative-binomial shape and per-path level factor
-are calibrated out of sample on the last ``calibration_days`` of the
-training history: that period is cut into consecutive 14-day blocks, each
-block is forecast from the origin just before it (using only the history up
-to that origin, exactly as :meth:`predict` would), and
-:func:`~crossingcast.models.distributions.calibrate_hurdle` is applied with
-the blocks as groups (their totals identify the level factor).
+Its crossing probability, negative-binomial shape, crossing-day persistence
+and per-path level factor are calibrated out of sample on pooled origins:
+every 14 days over the last ``calibration_days`` (default 730) of the
+training history, each origin forecasts up to 366 days ahead (not past the
+end of the history) using only the history up to it, exactly as
+:meth:`predict` would.  The shape comes from the first 14 days of every
+origin, the persistence from the first 56
+(:func:`~crossingcast.models.distributions.crossing_persistence`, weekly
+variance match), and ``level_sd`` from the band totals of each horizon band
+:data:`~crossingcast.models.distributions.LEVEL_HORIZONS`
+(:func:`~crossingcast.models.distributions.band_level_sd`), made
+non-decreasing from band to band and raised to the floor of
+:func:`~crossingcast.models.distributions.level_sd_floor` (half the
+year-to-year sd of the log level, scaled by ``sqrt(H / 365)``).  A forecast
+day at horizon ``h`` gets its band's ``level_sd`` (one normal draw per path
+drives all of them, so paths stay coherent).  ``calibration_days=730`` is the
+shortest window that gives the 182- and 366-day bands their own origins;
+longer windows pooled the 2020-2022 growth years and widened every interval
+for no coverage gain (docs/models.md).  Before issue 15 one ``level_sd``,
+from 14-day blocks of the last year, served every horizon
+(``calibration_["level_sd_14d_blocks"]`` is that estimate on the new origins).
 
 A non-negative distribution whose mean is 0 is the point mass at 0, so on days
 where the seasonal naive value is 0 the seasonal naive forecast is a sure
 zero.  That is the honest consequence of "the mean is exactly last year's
 value"; the misses it causes on those days are carried into the level factor
-through the 14-day block totals, so totals still get realistic intervals.
+through the band totals, so totals still get realistic intervals.
 
 Measured (six rolling origins: 31 Mar and 30 Jun of 2023-2025, forecasting to
 30 Sep; mean |log(total forecast / actual)|, totals inside their 80%
@@ -44,9 +58,10 @@ Climatology()                  0.15          6/6          100.5
 Climatology(level="recent")    0.44          3/6          105.2
 =============================  ============  ===========  ==========
 
-The weekly naive and both calibrations are meant for short horizons (the
-level factor is calibrated on 14-day blocks); repeating the last week for a
-season is far off.  The recent-level ratio (8 weeks, mostly spring) is a
+(Those figures predate the horizon bands.)  The weekly naive is meant for
+short horizons; repeating the last week for a season is far off, and its
+long bands say so (``level_sd`` about 0.7 at 182-366 days against 0.04 at a
+week).  The recent-level ratio (8 weeks, mostly spring) is a
 poor guide to the summer level here, so ``level="none"`` stays the default.
 """
 
@@ -58,12 +73,17 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
-from crossingcast.models.distributions import calibrate_hurdle, consistent_hurdle, hurdle_paths
+from crossingcast.models.distributions import (LEVEL_HORIZONS, band_level_sd, calibrate_hurdle, consistent_hurdle,
+                                               crossing_persistence, hurdle_paths, level_sd_at, level_sd_floor,
+                                               monotone_level_sd)
 
 __all__ = ["SeasonalNaive", "Climatology"]
 
 _DAY = pd.Timedelta(days=1)
-_BLOCK = 14  # calibration block length (days) = the horizon the calibration mimics
+_BLOCK = 14  # days after each calibration origin that estimate the shape (and the crossing share)
+_STEP = 14  # days between calibration origins
+_MAX_H = 366  # longest horizon forecast from a calibration origin
+_PERSIST_DAYS = 56  # days after each calibration origin that estimate crossing-day persistence
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -105,38 +125,84 @@ def _check_future(future: pd.DataFrame, last_date: pd.Timestamp, who: str) -> pd
     return idx
 
 
-def _calibration_blocks(y: pd.Series, days: int, min_origin: pd.Timestamp) -> list[tuple[pd.Timestamp,
-                                                                                          pd.DatetimeIndex]]:
-    """Consecutive 14-day blocks covering the last ``days`` days of ``y`` with their forecast origins."""
+def _calibration_origins(y: pd.Series, days: int, min_origin: pd.Timestamp) -> list[pd.Timestamp]:
+    """Calibration origins every 14 days over the last ``days`` days of ``y`` (none before ``min_origin``).
+
+    The last origin is at least one day before the end of ``y``; origins are
+    laid out backwards from there, so refits on a longer history keep the
+    recent ones.
+    """
     end = y.index[-1]
-    start = max(end - pd.Timedelta(days=int(days) - 1), min_origin + _DAY)
-    out = []
-    s = start
-    while s <= end:
-        e = min(s + pd.Timedelta(days=_BLOCK - 1), end)
-        out.append((s - _DAY, pd.date_range(s, e, freq="D")))
-        s = e + _DAY
-    return out
+    first = max(end - pd.Timedelta(days=int(days)), min_origin)
+    last = end - _DAY
+    n = int((last - first) / _DAY) // _STEP
+    return [last - pd.Timedelta(days=_STEP * k) for k in range(n, -1, -1)]
 
 
-def _calibrate(y: pd.Series, blocks, forecaster) -> dict:
-    """Out-of-sample (mu, p_cross) per block from its origin, then :func:`calibrate_hurdle`."""
-    ys, mus, ps, gs = [], [], [], []
-    for g, (origin, dates) in enumerate(blocks):
-        mu, p = forecaster(y[y.index <= origin], dates)
-        ys.append(y.reindex(dates).to_numpy())
-        mus.append(mu)
-        ps.append(p)
-        gs.append(np.full(len(dates), g))
-    y_, mu_, p_, g_ = (np.concatenate(v) for v in (ys, mus, ps, gs))
+def _calibrate(y: pd.Series, origins, forecaster, persistence="auto") -> dict:
+    """Horizon-band calibration of the hurdle paths from out-of-sample forecasts of pooled origins.
+
+    Every origin forecasts the days after it up to 366 days ahead (not past the
+    end of ``y``) with only the history up to it, exactly as :meth:`predict`
+    would.  The negative-binomial ``shape`` comes from the first 14 days of every
+    origin (:func:`~crossingcast.models.distributions.calibrate_hurdle`, groups =
+    origin: the old 14-day blocks), the crossing-day persistence from the first
+    56 days (:func:`~crossingcast.models.distributions.crossing_persistence`,
+    weekly variance match), ``level_sd`` per horizon band
+    :data:`~crossingcast.models.distributions.LEVEL_HORIZONS` from each band's
+    totals (:func:`~crossingcast.models.distributions.band_level_sd`), made
+    non-decreasing and raised to the floor of
+    :func:`~crossingcast.models.distributions.level_sd_floor`.
+    """
+    end = y.index[-1]
+    records = []
+    for o in origins:
+        dates = pd.date_range(o + _DAY, min(o + pd.Timedelta(days=_MAX_H), end), freq="D")
+        mu, p = forecaster(y[y.index <= o], dates)
+        records.append((np.arange(1, len(dates) + 1), y.reindex(dates).to_numpy(), np.asarray(mu, dtype=float),
+                        np.asarray(p, dtype=float)))
+    first = [np.concatenate(v) for v in zip(*[(r[1][:_BLOCK], r[2][:_BLOCK], r[3][:_BLOCK],
+                                                np.full(min(_BLOCK, len(r[1])), i)) for i, r in enumerate(records)])]
+    y_, mu_, p_, g_ = first
     cal = calibrate_hurdle(y_, mu_, p_, groups=g_)
+    short = [np.concatenate(v) for v in zip(*[(r[1][:_PERSIST_DAYS], r[3][:_PERSIST_DAYS],
+                                                np.full(min(_PERSIST_DAYS, len(r[1])), i))
+                                               for i, r in enumerate(records)])]
+    rho = crossing_persistence(*short, block=7) if persistence == "auto" else float(persistence)
+    raw = band_level_sd(records, cal["shape"], LEVEL_HORIZONS, persistence=rho)
+    floor = level_sd_floor(y, LEVEL_HORIZONS)
+    sd = monotone_level_sd(raw, [floor["floor"][H] for H in LEVEL_HORIZONS])
     _, pi, _ = consistent_hurdle(mu_, p_)
-    total_mu, total_y = float(mu_.sum()), float(y_.sum())
-    cal.update({"start": blocks[0][1][0].date().isoformat(), "end": blocks[-1][1][-1].date().isoformat(),
-                "n_blocks": len(blocks), "block_days": _BLOCK,
+    cal.update({"level_sd_14d_blocks": cal["level_sd"],
+                "level_sd_by_horizon": {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, sd)},
+                "raw_level_sd_by_horizon": {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, raw)},
+                "floor": floor, "persistence": float(rho), "horizons": list(LEVEL_HORIZONS),
+                "start": (origins[0] + _DAY).date().isoformat(), "end": end.date().isoformat(),
+                "n_origins": len(origins), "origin_step_days": _STEP, "block_days": _BLOCK,
                 "mean_p_cross": float(pi.mean()), "observed_crossing_share": float((y_ > 0).mean()),
-                "sum_mean": total_mu, "sum_observed": total_y})
+                "sum_mean": float(mu_.sum()), "sum_observed": float(y_.sum())})
+    cal["level_sd"] = cal["level_sd_by_horizon"][LEVEL_HORIZONS[-1]]  # the season-ahead value (summary)
     return cal
+
+
+_DISTRIBUTION = "hurdle_paths, level_sd per horizon band from pooled calibration origins"
+
+
+def _check_persistence(value, who: str) -> None:
+    if not (isinstance(value, str) and value == "auto") and not (
+            isinstance(value, (int, float)) and 0 <= float(value) < 1):
+        raise ModelError(f"{who}: persistence must be 'auto' or a number in [0, 1), got {value!r}")
+
+
+def _paths(model, mu, p, idx) -> tuple[np.ndarray, np.ndarray]:
+    """Hurdle paths of a fitted baseline with the level_sd of each day's horizon; returns (paths, level_sd)."""
+    cal = model.calibration_
+    h = ((idx - model.last_date_) / _DAY).to_numpy().astype(int)
+    table = cal.get("level_sd_by_horizon")
+    sd = level_sd_at(table, h) if table else np.full(len(h), float(cal["level_sd"]))
+    paths = hurdle_paths(mu, p, shape=cal["shape"], level_sd=sd, n_paths=int(model.n_paths),
+                         random_state=model.random_state, persistence=float(cal.get("persistence", 0.0)))
+    return paths, sd
 
 
 def _info(future: pd.DataFrame, last_date: pd.Timestamp, idx: pd.DatetimeIndex, **extra) -> dict:
@@ -163,9 +229,11 @@ class SeasonalNaive(BaseForecaster):
     random_state : int
         Seed of the sample paths.
     calibration_days : int
-        Length of the out-of-sample calibration period at the end of the
-        training history (cut into 14-day blocks, each forecast from the
-        origin just before it).
+        Span of the calibration origins (every 14 days) at the end of the
+        training history; each forecasts up to 366 days ahead.
+    persistence : "auto" or float
+        Crossing-day persistence of the paths: ``"auto"`` estimates it from
+        the calibration origins, a number fixes it (0 = independent days).
     p_cross : {"calibrated", "naive"}
         Crossing probability on days whose naive value is positive:
         ``"calibrated"`` = the share of crossing days among such days in the
@@ -182,8 +250,10 @@ class SeasonalNaive(BaseForecaster):
     p_cross_ : float
         Crossing probability used on days with a positive naive value.
     calibration_ : dict
-        ``shape``, ``level_sd`` of :func:`~crossingcast.models.distributions.hurdle_paths`
-        and diagnostics of the calibration period.
+        ``shape``, ``persistence``, ``level_sd_by_horizon`` (upper horizon ->
+        ``level_sd``; ``level_sd`` is the 366-day value),
+        ``raw_level_sd_by_horizon`` (before the monotone rule and the floor),
+        ``floor`` and diagnostics of the calibration origins.
 
     Notes
     -----
@@ -192,12 +262,13 @@ class SeasonalNaive(BaseForecaster):
     """
 
     def __init__(self, season: str = "year", n_paths: int = 1000, random_state: int = 0,
-                 calibration_days: int = 365, p_cross: str = "calibrated"):
+                 calibration_days: int = 730, p_cross: str = "calibrated", persistence="auto"):
         self.season = season
         self.n_paths = n_paths
         self.random_state = random_state
         self.calibration_days = calibration_days
         self.p_cross = p_cross
+        self.persistence = persistence
 
     def _lag(self) -> int:
         if self.season == "year":
@@ -237,7 +308,8 @@ class SeasonalNaive(BaseForecaster):
         Raises
         ------
         ModelError
-            If the history is shorter than one season plus 28 calibration days.
+            If the history is shorter than one season plus 28 calibration days,
+        or ``persistence`` is invalid.
         """
         lag = self._lag()
         if self.p_cross not in ("calibrated", "naive"):
@@ -252,10 +324,13 @@ class SeasonalNaive(BaseForecaster):
         self.last_date_ = y.index[-1]
         self.features_ = []
         self.name_ = "seasonal_naive"
-        blocks = _calibration_blocks(y, self.calibration_days, y.index[0] + pd.Timedelta(days=lag - 1))
-        # crossing probability on days with a positive naive value (out of sample, calibration period)
+        _check_persistence(self.persistence, "SeasonalNaive")
+        origins = _calibration_origins(y, self.calibration_days, y.index[0] + pd.Timedelta(days=lag - 1))
+        # crossing probability on days with a positive naive value (out of sample: the first 14 days after
+        # each calibration origin)
         hits = n_pos = 0
-        for origin, dates in blocks:
+        for origin in origins:
+            dates = pd.date_range(origin + _DAY, min(origin + pd.Timedelta(days=_BLOCK), y.index[-1]), freq="D")
             naive = self._naive(y[y.index <= origin], dates, lag)
             obs = y.reindex(dates).to_numpy()
             hits += int(((naive > 0) & (obs > 0)).sum())
@@ -267,7 +342,7 @@ class SeasonalNaive(BaseForecaster):
             mu = self._naive(hist, dates, lag)
             return mu, np.where(mu > 0, p1, 0.0)
 
-        self.calibration_ = _calibrate(y, blocks, fc)
+        self.calibration_ = _calibrate(y, origins, fc, self.persistence)
         self.is_fitted_ = True
         return self
 
@@ -310,11 +385,11 @@ class SeasonalNaive(BaseForecaster):
         idx = _check_future(future, self.last_date_, "SeasonalNaive.predict")
         mu = self._naive(self.y_, idx, self.lag_)
         p = np.where(mu > 0, self.p_cross_, 0.0)
-        paths = hurdle_paths(mu, p, shape=self.calibration_["shape"], level_sd=self.calibration_["level_sd"],
-                             n_paths=int(self.n_paths), random_state=self.random_state)
+        paths, sd = _paths(self, mu, p, idx)
         info = _info(future, self.last_date_, idx, season=self.season, lag_days=self.lag_,
                      p_cross=self.p_cross_, shape=self.calibration_["shape"],
-                     level_sd=self.calibration_["level_sd"], distribution="hurdle_paths, calibrated on 14-day blocks")
+                     level_sd=[float(sd.min()), float(sd.max())],
+                     persistence=float(self.calibration_.get("persistence", 0.0)), distribution=_DISTRIBUTION)
         return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
 
 
@@ -386,7 +461,9 @@ class Climatology(BaseForecaster):
     random_state : int
         Seed of the sample paths.
     calibration_days : int
-        Length of the out-of-sample calibration period (14-day blocks).
+        Span of the calibration origins (every 14 days; see the module notes).
+    persistence : "auto" or float
+        Crossing-day persistence of the paths (as for :class:`SeasonalNaive`).
 
     Attributes
     ----------
@@ -395,7 +472,7 @@ class Climatology(BaseForecaster):
     last_date_ : pandas.Timestamp
         Forecast origin.
     calibration_ : dict
-        ``shape``, ``level_sd`` and diagnostics.
+        As for :class:`SeasonalNaive`.
 
     Notes
     -----
@@ -409,7 +486,7 @@ class Climatology(BaseForecaster):
 
     def __init__(self, window: int = 15, years: int = 3, level: str = "none", level_weeks: int = 8,
                  level_clip: tuple = (0.25, 4.0), n_paths: int = 1000, random_state: int = 0,
-                 calibration_days: int = 365):
+                 calibration_days: int = 730, persistence="auto"):
         self.window = window
         self.years = years
         self.level = level
@@ -418,6 +495,7 @@ class Climatology(BaseForecaster):
         self.n_paths = n_paths
         self.random_state = random_state
         self.calibration_days = calibration_days
+        self.persistence = persistence
 
     def _clim(self, y: pd.Series, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
         """Climatological (mean, crossing share) for ``dates`` from history ``y`` (no level scaling)."""
@@ -470,9 +548,10 @@ class Climatology(BaseForecaster):
         self.last_date_ = y.index[-1]
         self.features_ = []
         self.name_ = "climatology"
-        blocks = _calibration_blocks(y, self.calibration_days,
-                                     y.index[0] + pd.Timedelta(days=366 + int(self.window)))
-        self.calibration_ = _calibrate(y, blocks, self._forecast)
+        _check_persistence(self.persistence, "Climatology")
+        origins = _calibration_origins(y, self.calibration_days,
+                                       y.index[0] + pd.Timedelta(days=366 + int(self.window)))
+        self.calibration_ = _calibrate(y, origins, self._forecast, self.persistence)
         self.is_fitted_ = True
         return self
 
@@ -515,10 +594,9 @@ class Climatology(BaseForecaster):
         mu, p = self._clim(self.y_, idx)
         ratio = self._ratio(self.y_)
         mu = mu * ratio
-        paths = hurdle_paths(mu, p, shape=self.calibration_["shape"], level_sd=self.calibration_["level_sd"],
-                             n_paths=int(self.n_paths), random_state=self.random_state)
+        paths, sd = _paths(self, mu, p, idx)
         info = _info(future, self.last_date_, idx, window=int(self.window), years=int(self.years),
                      level=self.level, level_ratio=ratio, shape=self.calibration_["shape"],
-                     level_sd=self.calibration_["level_sd"],
-                     distribution="hurdle_paths, calibrated on 14-day blocks")
+                     level_sd=[float(sd.min()), float(sd.max())],
+                     persistence=float(self.calibration_.get("persistence", 0.0)), distribution=_DISTRIBUTION)
         return Forecast.from_paths(paths, idx, model=self.name_, mean=mu, info=info)
