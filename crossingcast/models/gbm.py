@@ -230,7 +230,7 @@ class GBMForecaster(BaseForecaster):
         Held-out years of the ``"holdout"`` calibration (fewer when the data
         are too short; each needs a year of training before it).
     persistence : "auto" or float
-        Lag-1 persistence of crossing days in the paths (``"auto"``:
+        Persistence of crossing days in the paths (``"auto"``: weekly variance match,
         estimated on the hold-out; 0: independent days).
     n_paths : int
         Number of sample paths per forecast.
@@ -450,7 +450,8 @@ class GBMForecaster(BaseForecaster):
                     lst.append(v)
                 g += 1
         if self.persistence == "auto":
-            rho = crossing_persistence(*(np.concatenate(v) for v in short))
+            # weekly variance match (block=7), as the hurdle and the baselines: the lag-1 value left weeks too regular
+            rho = crossing_persistence(*(np.concatenate(v) for v in short), block=7)
         else:
             rho = float(self.persistence)
         floor = level_sd_floor(y[y.index >= first], bands)
