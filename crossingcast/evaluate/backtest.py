@@ -391,7 +391,8 @@ class BacktestResult:
                 "pit_below10": float(np.mean(f["pit"] < 0.1)) if "pit" in f and len(f) else float("nan"),
                 "pit_above90": float(np.mean(f["pit"] > 0.9)) if "pit" in f and len(f) else float("nan"),
                 "total_coverage80": (M.interval_coverage(po["total_actual"].to_numpy(), po["total_p10"].to_numpy(),
-                                                         po["total_p90"].to_numpy()) if len(po) else float("nan")),
+                                                         po["total_p90"].to_numpy())
+                                     if len(po) and "total_p10" in po else float("nan")),  # point-only results
                 "coverage80": M.interval_coverage(y, f["p10"].to_numpy(), f["p90"].to_numpy()),
                 "below_p10": float(np.mean(y < f["p10"].to_numpy())) if len(y) else float("nan"),
                 "above_p90": float(np.mean(y > f["p90"].to_numpy())) if len(y) else float("nan"),
