@@ -224,3 +224,29 @@ def test_level_factor_widens_totals_and_keeps_the_mean(history, summer_future):
     assert sd[1] > sd[0] + 0.03
     tot = wide.paths.sum(axis=1)
     assert abs(tot.mean() / wide.mean.sum() - 1) < 0.05  # paths stay mean-unbiased (400 paths)
+
+
+def test_holdout_level_calibration_from_own_errors(frame):
+    """The season bands' level factor comes from the design's own errors one to three years back."""
+    o = pd.Timestamp("2024-05-31")
+    m = WeeklySarimax(n_paths=200, n_param_draws=1).fit(frame.loc[:o])
+    cal = m.level_calibration_
+    assert cal["origins"] == ["2023-06-02", "2022-06-03", "2021-06-04"]
+    sd = cal["level_sd_by_horizon"]
+    assert list(sd.values()) == sorted(sd.values()) and max(sd.values()) <= 0.6  # non-decreasing, capped
+    for H in (7, 14, 28):  # short bands: the floor only
+        assert sd[H] == pytest.approx(cal["floor"][H])
+    # the 182-day band by hand from the stored errors and own spreads
+    e, own = np.array(cal["log_errors"][182]), np.array(cal["own_sd"][182])
+    raw = np.sqrt(max(np.mean(e ** 2) - np.mean(own) ** 2, 0.0))
+    assert sd[182] == pytest.approx(min(max(raw, cal["floor"][182], sd[63]), 0.6))
+    # one held-out error by hand: the same design fitted on the data to 2023-06-02, total of the next 182 days
+    past = WeeklySarimax(n_paths=200, n_param_draws=1, level_sd_fraction=0.0, level_calibration="floor")
+    k0 = pd.Timestamp("2023-06-02")
+    fc = past.fit(frame.loc[:k0]).predict(future_frame(frame.loc[:k0], k0 + pd.Timedelta(days=1),
+                                                       k0 + pd.Timedelta(days=366)))
+    obs = frame.loc[k0 + pd.Timedelta(days=1):, "migrants"].iloc[:182].sum()
+    assert e[0] == pytest.approx(np.log((obs + 1) / (fc.mean[:182].sum() + 1)))
+    assert WeeklySarimax(level_calibration="floor").fit(frame.loc[:o]).level_calibration_["origins"] == []
+    with pytest.raises(ModelError, match="level_calibration"):
+        WeeklySarimax(level_calibration="hindsight").fit(frame.loc[:o])

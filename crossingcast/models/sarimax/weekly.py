@@ -68,7 +68,8 @@ from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
-from crossingcast.models.distributions import _level_factor, level_sd_floor
+from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
+                                               monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
 from crossingcast.models.sarimax.simulate import simulate_state_space
 from crossingcast.models.sarimax.updates import new_days
@@ -76,6 +77,8 @@ from crossingcast.models.sarimax.updates import new_days
 __all__ = ["WeeklySarimax", "lognormal_offset_mean", "boxcox_offset_mean"]
 
 _DAY = pd.Timedelta(days=1)
+#: Horizons (days) from which the held-out level calibration applies; shorter ones keep the floor.
+_MIN_CALIBRATED_H = 63
 #: An event flag must be in force in at least this many training weeks (and out of force in as many) to get a
 #: weekly coefficient: an event that began days before the origin is otherwise extrapolated from one
 #: partial week (measured: -25.7 with standard error 19,547 for the 2022 Nationality and Borders Act at
@@ -153,14 +156,22 @@ class WeeklySarimax(BaseForecaster):
         multiple of the estimate's at any week is discarded and its paths
         go to the estimate (``info["n_rejected_draws"]``).
     level_sd_fraction : float
-        Per-path level factor (mean one) with log-sd ``level_sd_fraction`` ×
-        the year-to-year variability of the level × sqrt(horizon / 365)
-        (:func:`~crossingcast.models.distributions.level_sd_floor`): the
-        season-level uncertainty a random-walk level on four years of weeks
-        does not carry (0: none).  1.0 (the model explains none of the
-        year-to-year level change) was chosen on the season-ahead backtest,
-        122 origins 2021-2025, same folds: rest-of-season 80% coverage 0.58 /
-        0.61 / 0.70 for 0 / 0.5 / 1.0 (docs/season_ahead.md).
+        Floor of the per-path level factor (mean one): log-sd
+        ``level_sd_fraction`` × the year-to-year variability of the level ×
+        sqrt(horizon / 365) (:func:`~crossingcast.models.distributions.level_sd_floor`);
+        0 switches the factor off.
+    level_calibration : {"holdout", "floor"}
+        ``"holdout"``: the level factor of horizons >= 63 days comes from this
+        design's own errors on ``calibration_years`` held-out years
+        (``level_calibration_``), at least the floor; ``"floor"``: the floor only.
+        The season-level uncertainty a random-walk level on four years of weeks
+        does not carry.  Measured on the season-ahead backtest (122 origins
+        2021-2025, same folds, four seeds): rest-of-season 80% coverage 0.58
+        (no factor), 0.62-0.67 (floor, fraction 1.0), 0.71-0.76 (holdout).
+    calibration_years : int
+        Held-out years of the ``"holdout"`` calibration.
+    max_level_sd : float
+        Cap of the calibrated level factor's log-sd (as the season baselines).
 
     Attributes
     ----------
@@ -174,7 +185,8 @@ class WeeklySarimax(BaseForecaster):
                  features: Sequence[str] | None = None, train_years: float | None = 4, offset: float = 0.05,
                  boxcox: float = 0.25,
                  n_paths: int = 1000, n_param_draws: int = 20, random_state: int = 0, maxiter: int = 100,
-                 ridge: float = 1.0, max_draw_variance_ratio: float = 4.0, level_sd_fraction: float = 1.0):
+                 ridge: float = 1.0, max_draw_variance_ratio: float = 4.0, level_sd_fraction: float = 1.0,
+                 level_calibration: str = "holdout", calibration_years: int = 3, max_level_sd: float = 0.6):
         self.order = order
         self.fourier_order = fourier_order
         self.features = features
@@ -188,6 +200,9 @@ class WeeklySarimax(BaseForecaster):
         self.ridge = ridge
         self.max_draw_variance_ratio = max_draw_variance_ratio
         self.level_sd_fraction = level_sd_fraction
+        self.level_calibration = level_calibration
+        self.calibration_years = calibration_years
+        self.max_level_sd = max_level_sd
 
     # ------------------------------------------------------------ helpers
     @staticmethod
@@ -271,6 +286,10 @@ class WeeklySarimax(BaseForecaster):
         idx = self._check_index(frame, "fit frame")
         if target not in frame.columns:
             raise ModelError(f"fit frame: no target column {target!r}")
+        if self.level_calibration not in ("holdout", "floor"):
+            raise ModelError(f"WeeklySarimax: level_calibration must be 'holdout' or 'floor', "
+                             f"got {self.level_calibration!r}")
+        full = frame
         if self.train_years is not None:
             frame = frame.loc[frame.index > idx[-1] - pd.Timedelta(days=int(round(float(self.train_years) * 365.25)))]
         y = frame[target].to_numpy(dtype=float)
@@ -349,7 +368,63 @@ class WeeklySarimax(BaseForecaster):
         self.n_updates_ = 0
         self.name_ = "sarimax"
         self.is_fitted_ = True
+        self.level_calibration_ = self._calibrate_level(full, target)
         return self
+
+    def _calibrate_level(self, full: pd.DataFrame, target: str) -> dict:
+        """Season-level uncertainty per horizon from this design's own held-out errors (see ``_level_sd``).
+
+        For ``k = 1 .. calibration_years`` the same design (estimate only, no level factor) is fitted on the
+        data to ``last date - 364 k`` days (at least two years of history) and forecasts up to a year from
+        there; per horizon ``H >= 63`` of :data:`~crossingcast.models.distributions.LEVEL_HORIZONS` the log
+        error of the total of days ``1..H`` is compared with the log-sd of that forecast's own path totals:
+        ``level_sd(H)**2 = mean_k(error**2) - mean_k(own sd)**2``, then made non-decreasing, floored by
+        :func:`~crossingcast.models.distributions.level_sd_floor` (``level_sd_fraction`` × the year-to-year variability)
+        and capped at ``max_level_sd``.
+        """
+        y = full[target]
+        floor = level_sd_floor(y, LEVEL_HORIZONS, fraction=float(self.level_sd_fraction))["floor"]
+        out = {"method": self.level_calibration, "floor": floor, "origins": [], "log_errors": {}, "own_sd": {}}
+        if self.level_calibration != "holdout" or float(self.level_sd_fraction) <= 0:
+            return out
+        errs = {H: [] for H in LEVEL_HORIZONS}
+        own = {H: [] for H in LEVEL_HORIZONS}
+        end = pd.Timestamp(full.index[-1])
+        for k in range(1, int(self.calibration_years) + 1):
+            o = end - pd.Timedelta(days=364 * k)
+            hist = full.loc[:o]
+            if len(hist) < 2 * 365:
+                break
+            n = min(366, (end - o).days)
+            sub = type(self)(**{**self.get_params(), "n_param_draws": 1, "n_paths": 200, "level_sd_fraction": 0.0,
+                                "level_calibration": "floor"})
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    sub.fit(hist, target)
+                    fc = sub.predict(future_frame(hist, o + _DAY, o + n * _DAY))
+            except (ModelError, FrameError):
+                continue
+            obs = y.loc[o + _DAY:o + n * _DAY].to_numpy(dtype=float)
+            for H in LEVEL_HORIZONS:
+                if H > n:
+                    continue
+                errs[H].append(float(np.log((obs[:H].sum() + 1.0) / (fc.mean[:H].sum() + 1.0))))
+                own[H].append(float(np.std(np.log1p(fc.paths[:, :H].sum(axis=1)))))
+            out["origins"].append(o.date().isoformat())
+        raw = []
+        for H in LEVEL_HORIZONS:
+            # one origin a year: a one- to four-week total from it is noise, and the Kalman spread is calibrated
+            # there (above_p90 0.145 on 14-day horizons); only the season bands take the held-out errors
+            if H < _MIN_CALIBRATED_H or not errs[H]:
+                raw.append(0.0)
+                continue
+            rms2 = float(np.mean(np.square(errs[H])))
+            raw.append(float(np.sqrt(max(rms2 - float(np.mean(own[H])) ** 2, 0.0))))
+        sd = np.minimum(monotone_level_sd(raw, [floor[H] for H in LEVEL_HORIZONS]), float(self.max_level_sd))
+        out.update({"log_errors": errs, "own_sd": own, "raw": dict(zip(LEVEL_HORIZONS, raw)),
+                    "level_sd_by_horizon": {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, sd)}})
+        return out
 
     def _week_exog(self, Xw: np.ndarray) -> np.ndarray | None:
         cols = ([np.ones(len(Xw))] if int(self.order[1]) == 0 else []) + [Xw[:, j] for j in self.week_cols_]
@@ -535,6 +610,9 @@ class WeeklySarimax(BaseForecaster):
         hurdle and GBM use); 0 when ``level_sd_fraction`` is 0."""
         if float(self.level_sd_fraction) <= 0:
             return np.zeros(n_weeks)
+        table = getattr(self, "level_calibration_", {}).get("level_sd_by_horizon")
+        if table:
+            return level_sd_at(table, 7 * np.arange(1, n_weeks + 1))
         y = self.history_[self.target_]
         h = 7 * np.arange(1, n_weeks + 1)
         floor = level_sd_floor(y, tuple(int(v) for v in h), fraction=float(self.level_sd_fraction))["floor"]
