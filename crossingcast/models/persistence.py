@@ -1,11 +1,12 @@
 """Season-ahead baselines whose spread is calibrated at the horizon they forecast.
 
 The baselines of :mod:`crossingcast.models.baselines` calibrate their
-predictive spread on 14-day blocks: right for a two-week forecast, far too
-narrow for a total five months ahead, which makes any CRPS comparison at long
-horizons unfair to them (a sharp but wrong baseline is easy to beat).  The
-classes here give each baseline a distribution calibrated on **its own past
-errors at the same horizon**:
+predictive spread per horizon band on origins of the last two years (pooled,
+non-decreasing, floored): good for weeks ahead, but two years of origins hold
+few independent season totals.  The classes here give each baseline a
+distribution calibrated on **its own past errors at the same horizon and the
+same dates of earlier years**, so that CRPS comparisons of season totals are
+fair to them (a sharp but wrong baseline is easy to beat):
 
 * at :meth:`predict` time the requested dates ``origin + 1 .. end`` are
   shifted back by ``k = 1 .. calibration_years`` years; for each such past
