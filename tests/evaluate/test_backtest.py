@@ -357,7 +357,7 @@ def _hand_result(weekly=True, pit=True):
         ["a", 2024, d("2024-07-09"), d("2024-07-11"), 2, 2.0, 8.0, 0.0, 1.0, 1.0, 6.0, 0.1],
     ]
     b = [["b", 2024, d("2024-07-09"), d("2024-07-10"), 1, 5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.5],
-         ["b", 2024, d("2024-07-09"), d("2024-07-11"), 2, 5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.5]]
+         ["b", 2024, d("2024-07-09"), d("2024-07-11"), 2, 5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.9]]
     fc = pd.DataFrame(a + b, columns=["model", "summer", "origin", "date", "horizon", "actual", "mean", "p10", "p50",
                                       "p90", "crps", "pit"])
     if not pit:
@@ -367,7 +367,7 @@ def _hand_result(weekly=True, pit=True):
                        "total_p10": [5.0, 7.0, 9.0], "total_p90": [10.0, 20.0, 11.0], "weather": "oracle"})
     wk = pd.DataFrame({"model": ["a", "a", "b"], "mean": [20.0, 5.0, 10.0], "actual": [16.0, 8.0, 13.0],
                        "p10": [10.0, 6.0, 0.0], "p90": [30.0, 7.0, 20.0], "weather": "oracle"})
-    return BacktestResult(forecasts=fc, per_origin=po, weekly=wk if weekly else wk.iloc[:0], timings=pd.DataFrame(),
+    return BacktestResult(forecasts=fc, per_origin=po, weekly=wk if weekly else pd.DataFrame(), timings=pd.DataFrame(),
                           settings={"weather_label": "oracle"})
 
 
@@ -393,7 +393,7 @@ def test_leaderboard_by_hand():
     # season totals: 2023 mean 8 vs 10 (-2, 20 %), 2024 mean 12 vs 6 (+6, 100 %)
     assert a["season_total_error"] == 2.0 and a["season_total_mape"] == pytest.approx(60.0)
     assert a["n_origins"] == 2 and a["n_days"] == 4 and a["weather"] == "oracle"
-    # model b: perfect daily means and a point interval at the actual value
+    # model b: perfect daily means and a point interval at the actual value; PIT 0.5 and 0.9 (not above 0.9)
     assert b["mae"] == 0.0 and b["rmse"] == 0.0 and b["pinball"] == 0.0 and b["mase"] == 0.5
     assert b["coverage80"] == 1.0 and b["below_p10"] == 0.0 and b["above_p90"] == 0.0
     assert b["pit_ks"] == 0.5 and b["pit_below10"] == 0.0 and b["pit_above90"] == 0.0
@@ -411,8 +411,22 @@ def test_leaderboard_without_weeks_or_pit_and_empty():
     for col in ("pit_ks", "pit_below10", "pit_above90"):
         assert board[col].isna().all()
     assert board.loc[0, "mae"] == 3.0
-    empty = BacktestResult(forecasts=pd.DataFrame(), per_origin=pd.DataFrame(columns=["model"]),
-                           weekly=pd.DataFrame(), timings=pd.DataFrame())
+    # a model with a per-origin row but no scored days: NaN daily and season figures, quietly, ranked last
+    res = _hand_result()
+    res.per_origin = pd.concat([res.per_origin, pd.DataFrame({"model": ["c"], "mase": [1.0], "total_actual": [1.0],
+                                                              "total_p10": [0.0], "total_p90": [2.0]})])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        board = res.leaderboard()
+    c = board.iloc[2]
+    assert c["model"] == "c" and c["n_days"] == 0 and c["n_origins"] == 1 and c["total_coverage80"] == 1.0
+    for col in ("mae", "rmse", "crps", "pinball", "pit_ks", "pit_below10", "pit_above90", "coverage80", "below_p10",
+                "above_p90", "wk_rmse", "wk_coverage80", "season_total_error", "season_total_mape"):
+        assert np.isnan(c[col]), col
+    empty = BacktestResult(forecasts=pd.DataFrame(), per_origin=pd.DataFrame(), weekly=pd.DataFrame(),
+                           timings=pd.DataFrame())
     assert empty.leaderboard().empty and empty.weather == "none"
     assert list(empty.season_totals().columns) == ["model", "summer", "n_days", "mean", "actual", "error",
                                                    "pct_error", "weather"]
