@@ -430,9 +430,22 @@ def test_poisson_icdf_is_the_smallest_count_whose_cdf_reaches_u():
     assert _poisson_icdf(np.array([0.001]), np.array([30.0]))[0] == 14.0
     # lam 100, u 0.9 (z = 1.2816): 100 + 12.816 + 0.107 - 0.0095 = 112.91 -> 113; u 0.5: 100 - 1/6 -> 100
     assert _poisson_icdf(np.array([0.9, 0.5]), np.array([100.0, 100.0])).tolist() == [113.0, 100.0]
-    # u = 0 (a possible draw of rng.random) stays finite: z is clipped at 1e-12
+    # u = 0 (a possible draw of rng.random) stays finite: z is clipped at 1e-12 (z = -7.0345)
     assert _poisson_icdf(np.array([0.0]), np.array([100.0]))[0] == pytest.approx(
         np.floor(100 - 7.034484 * 10 + (7.034484 ** 2 - 1) / 6 + (-7.034484 ** 3 + 7 * 7.034484) / 720 + 0.5))
+    # ... and the count is never negative: at lam 30, 30 - 38.53 + 8.08 - 0.76 = -1.2 -> 0
+    assert _poisson_icdf(np.array([0.0]), np.array([30.0]))[0] == 0.0
+    # the largest draw below 1 (1 - 2^-53) is clipped at 1 - 1e-12 as well: z = 7.0345 at lam 100,
+    # 100 + 70.345 + 8.080 + (348.1 - 49.2) / 720 = 178.84 -> 179
+    top = _poisson_icdf(np.array([1 - 2.0 ** -53, 1 - 1e-12]), np.array([100.0, 100.0]))
+    assert top.tolist() == [179.0, 179.0]
+    # u exactly at F(1) of Poisson(2) (summed as the search sums it): the answer is 1, not 2
+    e2 = np.exp(-2.0)
+    assert _poisson_icdf(np.array([e2 + e2 * 2.0 / 1]), np.array([2.0]))[0] == 1.0
+    # the exact quantile at points where the last Cornish-Fisher term decides the rounding (lam 30)
+    u30 = np.array([0.207896, 0.266867, 0.402799])
+    np.testing.assert_array_equal(_poisson_icdf(u30, np.full(3, 30.0)), poisson.ppf(u30, 30.0))
+    assert poisson.ppf(u30, 30.0).tolist() == [25.0, 26.0, 28.0]
     # against scipy over lam 30..5000: never more than one count off, and rarely off at all
     uu, ll = np.meshgrid(np.linspace(0.001, 0.999, 200), [30.0, 45.0, 80.0, 150.0, 400.0, 1000.0, 5000.0])
     d = _poisson_icdf(uu.ravel(), ll.ravel()) - poisson.ppf(uu.ravel(), ll.ravel())
@@ -443,7 +456,7 @@ def _hand_crn():
     from crossingcast.scenarios.run import _CRN
 
     crn = _CRN(2, 3, 2.0, seed=0)
-    crn.z = np.array([[1.0], [-1.0]])
+    crn.z = np.array([[2.0], [-0.5]])
     crn.u_cross = np.array([[0.9, 0.2, 0.1], [0.3, 0.6, 0.69]])
     crn.gamma = np.array([[1.0, 1.0, 1.0], [0.5, 2.0, 3.0]])
     crn.u_pois = np.full((2, 3), 0.5)
@@ -462,8 +475,8 @@ def test_paired_hurdle_paths_by_hand():
     want = [[0.0, 1 + med(2.5), 1 + med(14.5)], [0.0, 0.0, 1 + 43.0]]  # 43.5 >= 30: 43.5 - 1/6 -> 43
     assert want == [[0.0, 3.0, 15.0], [0.0, 0.0, 44.0]]
     np.testing.assert_array_equal(paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn), want)
-    # level_sd 0.5: factor exp(0.5 z - 0.125) = exp(0.375) on path 1, exp(-0.625) on path 2
-    f1, f2 = np.exp(0.375), np.exp(-0.625)
+    # level_sd 0.5: factor exp(0.5 z - 0.125) = exp(0.875) on path 1 (z = 2), exp(-0.375) on path 2 (z = -0.5)
+    f1, f2 = np.exp(0.875), np.exp(-0.375)
     got = paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn, level_sd=0.5)
     np.testing.assert_array_equal(got, [[0.0, 1 + med(f1 * 2.5), 1 + med(f1 * 14.5)],
                                         [0.0, 0.0, 1 + med(3.0 * f2 * 29 / 2)]])
