@@ -67,10 +67,12 @@ TARGETS: dict[str, Target] = {
                         ("tests/test_scenarios.py", "-k",
                          "poisson_icdf or paired_hurdle_paths_by_hand or common_random_numbers"),
                         ("*paired_hurdle_paths*", "*_poisson_icdf*", "*_CRN*")),
-    # the Home Office reader: parsing of the daily and weekly tables
-    "reader": Target("crossingcast/data/homeoffice.py", ("tests/data/test_homeoffice.py",),
+    # the Home Office reader: parsing of the daily and weekly tables, with the data contract of the real
+    # releases (first/last date, rows, yearly totals: tests/data/test_release_contract.py, 3 s)
+    "reader": Target("crossingcast/data/homeoffice.py",
+                     ("tests/data/test_homeoffice.py", "tests/data/test_release_contract.py"),
                      ("*_daily_from_book*", "*_weekly_from_book*", "*_parse_table*", "*_to_numeric*",
-                      "*_parse_dates*", "*_newest*", "*load_counts*")),
+                      "*_newest*", "*load_counts*")),
 }
 DEFAULT = ("forecast", "distributions", "metrics", "features", "backtest", "scenarios", "reader")
 
