@@ -395,3 +395,60 @@ def test_calibrate_hurdle_returns_its_fixed_point():
     again = calibrate_hurdle(y, mu, pi, groups=groups, min_shape=cal["shape"], max_shape=cal["shape"])
     assert again["level_sd"] == pytest.approx(cal["level_sd"], abs=2e-5)
     assert cal["level_sd"] > 0.1
+
+
+def test_persistent_crossings_edges_by_hand():
+    import warnings
+
+    u = np.array([[0.5, 0.5], [0.2, 0.9], [0.99, 0.0]])
+    # a crossing day is u < P strictly: u = p = 0.5 is not one (independent days, and after a day with
+    # pi = 0 the chain's P is the marginal 0.5)
+    assert persistent_crossings(u[:1, :1], [0.5]).tolist() == [[False]]
+    assert persistent_crossings(u[:1], [0.0, 0.5], 0.5).tolist() == [[False, False]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0/0 on certain days is handled, not warned about
+        # pi outside [0, 1] is clipped before the chain: the same draws as with 0 and 1
+        np.testing.assert_array_equal(persistent_crossings(u, [-0.2, 0.5], 0.5), persistent_crossings(u, [0.0, 0.5], 0.5))
+        np.testing.assert_array_equal(persistent_crossings(u, [1.5, 0.5], 0.5), persistent_crossings(u, [1.0, 0.5], 0.5))
+        # certain days stay certain, impossible days impossible, whatever the persistence
+        assert persistent_crossings(u, [1.0, 1.0], 0.5).all()
+        assert not persistent_crossings(u, [0.0, 0.0], 0.5).any()
+
+
+def test_crossing_persistence_standardises_by_each_days_probability():
+    # pi alternates 0.2 / 0.5: residuals (b - pi) / sqrt(pi (1 - pi)) are 2 or -0.5 on 0.2-days, +-1 on 0.5-days
+    y = _blocks([1, 37, 5, 2, 1, 0, 0, 0, 0, 0], 4)
+    pi = np.tile([0.2, 0.5], 20)
+    r = np.where(y > 0, np.where(pi == 0.2, 2.0, 1.0), np.where(pi == 0.2, -0.5, -1.0))
+    want = np.sum(r[1:] * r[:-1]) / np.sqrt(np.sum(r[1:] ** 2) * np.sum(r[:-1] ** 2))
+    assert crossing_persistence(y, pi) == pytest.approx(want, rel=1e-12)
+    # rare crossing probabilities: pi 0.002 and no crossing -> every residual equal -> rho 1, clipped to 0.9
+    assert crossing_persistence(np.zeros(40), np.full(40, 0.002)) == 0.9
+
+
+def test_crossing_persistence_counts_only_pairs_of_usable_days():
+    # 32 days = 31 pairs; a day with pi 0 removes the two pairs it is in: 29 < 30 -> 0 (with or without groups)
+    y, pi = _blocks([1, 37, 5, 2, 1, 0, 0, 0, 0, 0], 4)[:32], np.full(32, 0.5)
+    assert crossing_persistence(y, pi) == pytest.approx((25 - 6) / 31)  # 25 pairs inside a run, 6 across
+    pi[12] = 0.0
+    assert crossing_persistence(y, pi) == 0.0
+    assert crossing_persistence(y, pi, groups=np.zeros(32)) == 0.0
+
+
+def test_level_sd_floor_window_edges_and_default_years():
+    import pandas as pd
+
+    # the three windows of test_level_sd_floor_by_hand; one extra arrival total on the LAST day of the middle
+    # window (365 + 1 days before the end) lifts its mean from e - 1 to e^1.5 - 1: log1p levels 0, 1.5, 3,
+    # two equal changes -> sd 0
+    levels = [0.0, np.e - 1.0, np.exp(3.0) - 1.0]
+    v = np.r_[np.full(100, 500.0), np.repeat(levels, 365)]
+    v[-366] += 365 * (np.exp(1.5) - np.e)
+    y = pd.Series(v, index=pd.date_range("2020-01-01", periods=len(v), freq="D"))
+    assert level_sd_floor(y, (365,))["sd_yoy"] == pytest.approx(0.0, abs=1e-9)
+    # six windows (log1p levels 10, 4, 2, 0, 1, 3): the default is the last five -> changes -2, -2, 1, 2,
+    # mean -0.25, squared deviations 3.0625 + 3.0625 + 1.5625 + 5.0625 = 12.75 -> variance 4.25
+    v6 = np.repeat(np.expm1([10.0, 4.0, 2.0, 0.0, 1.0, 3.0]), 365)
+    y6 = pd.Series(v6, index=pd.date_range("2018-01-01", periods=len(v6), freq="D"))
+    fl = level_sd_floor(y6, (365,))
+    assert fl["sd_yoy"] == pytest.approx(np.sqrt(4.25)) and fl["n_changes"] == 4
