@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -262,6 +263,7 @@ def test_real_release_tables_attrs_and_explicit_paths(data_dir, releases):
     assert list(rel.weekly.columns) == ["migrants", "boats", "uncontrolled_boats", "migrants_prevented",
                                         "events_prevented", "revised"]
     assert rel.weekly["uncontrolled_boats"].dtype == np.float64 and rel.weekly["revised"].any()
+    assert rel.daily.loc["2025", "uncontrolled_boats"].notna().all()  # read from the sheet, not filled in
     # an explicit path wins over $CROSSINGCAST_DATA: the oldest release ends on 13 Nov 2025
     old = cc.load_counts(releases[0])
     assert old.index[-1] == pd.Timestamp("2025-11-13") and old.attrs["source"] == str(releases[0])
@@ -334,3 +336,65 @@ def test_to_numeric_default_rows_and_index():
     report = []
     out = ho._to_numeric(pd.Series([5, "-"]), Path("f.ods"), "S", "C", 2, dates, allow_missing=True, report=report)
     assert out.dtype == np.float64 and out.iloc[0] == 5.0 and np.isnan(out.iloc[1]) and report == []
+
+
+def test_reader_optional_columns_notes_and_plausibility_per_table(tmp_path, base_sheets):
+    # SB_01 without the 'uncontrolled landings' and 'Notes' columns, one blank row above the header (no text to
+    # quote); SB_02 with a one-letter remark in its Notes column, on a data row and on a row of its own
+    daily = base_sheets["SB_01"].iloc[:15, [0, 1, 2]].copy()
+    daily.iloc[9, 1], daily.iloc[9, 2] = 200, 1  # 25 Dec: 200 people in one boat
+    daily = pd.concat([pd.DataFrame([[None] * 3]), daily], ignore_index=True)
+    weekly = base_sheets["SB_02"].iloc[:7].copy()
+    weekly.iloc[5, 1] = 4000  # week ending 4 Feb 2018 above the weekly record of 3,564
+    weekly.iloc[2, 6] = "r"  # a one-letter remark in the Notes column of a data row
+    weekly = pd.concat([weekly, pd.DataFrame([[None] * 6 + ["r"]])], ignore_index=True)  # ... and on its own
+    path = write_ods({"SB_01": daily, "SB_02": weekly}, tmp_path / "plausible.ods")
+    where = repr(str(path))
+    per_boat = (f"{where}, sheet 'SB_01': 200 migrants in 1 boat(s) on 2024-12-25 (200 per boat, more than twice "
+                "the record of 89); 1 such day(s); check the release")
+    record = (f"{where}, sheet 'SB_02', column 'migrants': 1 value(s) above the series' record of 3,564 (week "
+              "ending 2022-08-28): week ending 2018-02-04: 4,000; check the release")
+    with pytest.warns(DataQualityWarning) as rec:
+        rel = ho.read_release(path)
+    assert [str(w.message) for w in rec] == [per_boat, record]
+    assert rel.report == ("sheet 'SB_01': header on row 2; 1 row(s) above it skipped", per_boat,
+                          "sheet 'SB_02': 1 note row(s) without a date or counts dropped (rows [8]: r)", record)
+    d = rel.daily
+    assert list(d.columns) == ["migrants", "boats", "uncontrolled_boats", "revised"]
+    assert d["uncontrolled_boats"].dtype == np.float64 and d["uncontrolled_boats"].isna().all()
+    assert d["revised"].dtype == bool and not d["revised"].any()
+    assert len(rel.weekly) == 6 and not rel.weekly["revised"].any()
+
+
+def test_reader_row_numbers_dates_and_warning_location(tmp_path, base_sheets):
+    import linecache
+
+    def parse(sb01):
+        return ho.read_release(write_ods({"SB_01": sb01, "SB_02": base_sheets["SB_02"].iloc[:7]},
+                                         tmp_path / "rows.ods"))
+
+    base = base_sheets["SB_01"].iloc[:15]
+    # a blank row inside the table: the rows below it keep their sheet numbers (19 Dec is row 4, 23 Dec row 9)
+    d = pd.concat([base.iloc[:5], pd.DataFrame([[None] * 5]), base.iloc[5:]], ignore_index=True)
+    d.iloc[8, 1] = "about 40"
+    with pytest.raises(DataError, match=r"column 'Migrants arrived', row 9 \(date 2024-12-23\)"):
+        parse(d)
+    # counts without a date are an error (not a note row), and so is a date that is not one
+    d = base.copy()
+    d.iloc[4, 0] = None
+    with pytest.raises(DataError, match=r"sheet 'SB_01', column 'Date'"):
+        parse(d)
+    d.iloc[4, 0] = "soon"
+    with pytest.raises(DataError, match=r"sheet 'SB_01', column 'Date', .*row 5"):
+        parse(d)
+    # the out-of-order warning points at the caller of read_release
+    d = base.copy()
+    d.iloc[[5, 6]] = d.iloc[[6, 5]].to_numpy()
+    with pytest.warns(DataQualityWarning, match="out of order") as rec:
+        parse(d)
+    assert rec[0].filename == __file__ and "ho.read_release(" in linecache.getline(rec[0].filename, rec[0].lineno)
+    # a wrong total row: the warning names the file
+    total = pd.DataFrame([["Total", 1776 + 5, 38, 0, None]])
+    with pytest.warns(DataQualityWarning, match=r"^" + re.escape(repr(str(tmp_path / "rows.ods"))) + ", sheet 'SB_01': "
+                      r"total row 16 \(Total\) dropped"):
+        parse(pd.concat([base, total], ignore_index=True))
