@@ -88,3 +88,9 @@ def test_defaults_columns_and_dtypes():
                                  + ["fourier_sin_1", "fourier_cos_1", "fourier_sin_2", "fourier_cos_2", "trend"])
     assert (cal.dtypes == "float64").all()
     assert (fourier_terms(y.index).dtypes == "float64").all() and fourier_terms(y.index).shape == (60, 6)
+
+
+def test_calendar_features_default_fourier_order_is_3():
+    cal = calendar_features(pd.date_range("2024-01-01", periods=3, freq="D"))
+    assert [c for c in cal.columns if c.startswith("fourier")] == [f"fourier_{f}_{k}" for k in (1, 2, 3)
+                                                                   for f in ("sin", "cos")]

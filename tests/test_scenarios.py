@@ -405,3 +405,105 @@ def test_elasticity_spec_values():
             spec_from_dict({"origin": "2026-04-30", "scenarios": [
                 {"name": "a", "start": "2026-07-01", "end": "2026-07-31",
                  "changes": [{"patrols": -0.2, "elasticity": bad}]}]})
+
+
+# ----------------------------------------------------------------------------- paired sampler, by hand (issue 16)
+
+def test_poisson_icdf_is_the_smallest_count_whose_cdf_reaches_u():
+    from scipy.stats import poisson
+
+    from crossingcast.scenarios.run import _poisson_icdf
+
+    # Poisson(1): F(0) = e^-1 = 0.368, F(1) = 0.736, F(2) = 0.920, F(3) = 0.981; lam 0: no count
+    got = _poisson_icdf(np.array([0.3, 0.5, 0.95, 0.7]), np.array([1.0, 1.0, 1.0, 0.0]))
+    assert got.tolist() == [0.0, 1.0, 3.0, 0.0]
+    # u exactly on a step, F(0) = e^-2 for Poisson(2): the smallest k with F(k) >= u is 0
+    assert _poisson_icdf(np.array([np.exp(-2.0)]), np.array([2.0]))[0] == 0.0
+    # below lam 30 the search is exact: scipy's quantile on a grid
+    uu, ll = np.meshgrid(np.linspace(0.005, 0.995, 60), [0.2, 3.0, 12.5, 29.9])
+    np.testing.assert_array_equal(_poisson_icdf(uu.ravel(), ll.ravel()), poisson.ppf(uu.ravel(), ll.ravel()))
+    # from lam 30 the Cornish-Fisher expansion q = lam + z sqrt(lam) + (z^2 - 1)/6 + (z^3 - 7z)/(72 sqrt(lam)),
+    # rounded: at u = 0.001 (z = -3.0902) and lam 30: 30 - 16.926 + 1.425 - 0.020 = 14.479 -> 14 (exact: 15)
+    z = -3.090232306167813
+    assert 30 + z * np.sqrt(30) + (z * z - 1) / 6 + (z ** 3 - 7 * z) / (72 * np.sqrt(30)) == pytest.approx(14.479,
+                                                                                                      abs=1e-3)
+    assert _poisson_icdf(np.array([0.001]), np.array([30.0]))[0] == 14.0
+    # lam 100, u 0.9 (z = 1.2816): 100 + 12.816 + 0.107 - 0.0095 = 112.91 -> 113; u 0.5: 100 - 1/6 -> 100
+    assert _poisson_icdf(np.array([0.9, 0.5]), np.array([100.0, 100.0])).tolist() == [113.0, 100.0]
+    # u = 0 (a possible draw of rng.random) stays finite: z is clipped at 1e-12 (z = -7.0345)
+    assert _poisson_icdf(np.array([0.0]), np.array([100.0]))[0] == pytest.approx(
+        np.floor(100 - 7.034484 * 10 + (7.034484 ** 2 - 1) / 6 + (-7.034484 ** 3 + 7 * 7.034484) / 720 + 0.5))
+    # ... and the count is never negative: at lam 30, 30 - 38.53 + 8.08 - 0.76 = -1.2 -> 0
+    assert _poisson_icdf(np.array([0.0]), np.array([30.0]))[0] == 0.0
+    # the largest draw below 1 (1 - 2^-53) is clipped at 1 - 1e-12 as well: z = 7.0345 at lam 100,
+    # 100 + 70.345 + 8.080 + (348.1 - 49.2) / 720 = 178.84 -> 179
+    top = _poisson_icdf(np.array([1 - 2.0 ** -53, 1 - 1e-12]), np.array([100.0, 100.0]))
+    assert top.tolist() == [179.0, 179.0]
+    # u exactly at F(1) of Poisson(2) (summed as the search sums it): the answer is 1, not 2
+    e2 = np.exp(-2.0)
+    assert _poisson_icdf(np.array([e2 + e2 * 2.0 / 1]), np.array([2.0]))[0] == 1.0
+    # the exact quantile at points where the last Cornish-Fisher term decides the rounding (lam 30)
+    u30 = np.array([0.207896, 0.266867, 0.402799])
+    np.testing.assert_array_equal(_poisson_icdf(u30, np.full(3, 30.0)), poisson.ppf(u30, 30.0))
+    assert poisson.ppf(u30, 30.0).tolist() == [25.0, 26.0, 28.0]
+    # against scipy over lam 30..5000: never more than one count off, and rarely off at all
+    uu, ll = np.meshgrid(np.linspace(0.001, 0.999, 200), [30.0, 45.0, 80.0, 150.0, 400.0, 1000.0, 5000.0])
+    d = _poisson_icdf(uu.ravel(), ll.ravel()) - poisson.ppf(uu.ravel(), ll.ravel())
+    assert np.abs(d).max() <= 1 and np.mean(d != 0) < 0.01
+
+
+def _hand_crn():
+    from crossingcast.scenarios.run import _CRN
+
+    crn = _CRN(2, 3, 2.0, seed=0)
+    crn.z = np.array([[2.0], [-0.5]])
+    crn.u_cross = np.array([[0.9, 0.2, 0.1], [0.3, 0.6, 0.69]])
+    crn.gamma = np.array([[1.0, 1.0, 1.0], [0.5, 2.0, 3.0]])
+    crn.u_pois = np.full((2, 3), 0.5)
+    return crn
+
+
+def test_paired_hurdle_paths_by_hand():
+    from scipy.stats import poisson
+
+    from crossingcast.scenarios.run import paired_hurdle_paths
+
+    crn = _hand_crn()
+    # mu 0, 3, 21 with p 0.5, 0.5, 0.7: a = 0, 5, 29; lam = gamma * a / shape (shape 2) = path 1: 0, 2.5, 14.5,
+    # path 2: 0, 5, 43.5; crossing where u_cross < pi: path 1 days 2, 3; path 2 day 3 only (0.6 >= 0.5)
+    med = lambda lam: poisson.ppf(0.5, lam)  # noqa: E731
+    want = [[0.0, 1 + med(2.5), 1 + med(14.5)], [0.0, 0.0, 1 + 43.0]]  # 43.5 >= 30: 43.5 - 1/6 -> 43
+    assert want == [[0.0, 3.0, 15.0], [0.0, 0.0, 44.0]]
+    np.testing.assert_array_equal(paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn), want)
+    # level_sd 0.5: factor exp(0.5 z - 0.125) = exp(0.875) on path 1 (z = 2), exp(-0.375) on path 2 (z = -0.5)
+    f1, f2 = np.exp(0.875), np.exp(-0.375)
+    got = paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn, level_sd=0.5)
+    np.testing.assert_array_equal(got, [[0.0, 1 + med(f1 * 2.5), 1 + med(f1 * 14.5)],
+                                        [0.0, 0.0, 1 + med(3.0 * f2 * 29 / 2)]])
+    # a level_sd per day (0 on day 2): day 2 keeps its factor-free count
+    got = paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn, level_sd=[0.0, 0.0, 0.5])
+    np.testing.assert_array_equal(got[:, 1], [3.0, 0.0])
+    # persistence 0.5: day 3 after no crossing has P = 0.7 - 0.5 * d with d = 0.5 sqrt(0.21) / 0.5 = 0.458:
+    # 0.471 <= 0.69, so path 2 has no crossing on day 3; path 1 (crossing on day 2) keeps its 15
+    got = paired_hurdle_paths([0.0, 3.0, 21.0], [0.5, 0.5, 0.7], crn, persistence=0.5)
+    np.testing.assert_array_equal(got, [[0.0, 3.0, 15.0], [0.0, 0.0, 0.0]])
+    # per-path means (n_paths, n_days): path 2 gets mu 21 on day 2 too -> a = 41, lam = 2 * 41 / 2, no crossing
+    got = paired_hurdle_paths(np.array([[0.0, 3.0, 21.0], [0.0, 21.0, 21.0]]), [0.5, 0.5, 0.7], crn)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_common_random_numbers_are_seeded_and_distributed_as_drawn():
+    from crossingcast.scenarios.run import _CRN
+
+    a, b, c = _CRN(2000, 5, 1.5, seed=3), _CRN(2000, 5, 1.5, seed=3), _CRN(2000, 5, 1.5, seed=4)
+    for name in ("z", "u_cross", "gamma", "u_pois"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert not np.array_equal(getattr(a, name), getattr(c, name))
+    assert a.z.shape == (2000, 1) and a.u_cross.shape == a.gamma.shape == a.u_pois.shape == (2000, 5)
+    assert a.shape == 1.5
+    # Gamma(shape, 1): mean 1.5, variance 1.5 (10,000 draws: standard error 0.012)
+    assert a.gamma.mean() == pytest.approx(1.5, abs=0.05) and a.gamma.var() == pytest.approx(1.5, rel=0.1)
+    assert abs(a.z.mean()) < 0.1 and a.z.std() == pytest.approx(1.0, abs=0.05)
+    for u in (a.u_cross, a.u_pois):
+        assert 0.0 <= u.min() and u.max() < 1.0 and u.mean() == pytest.approx(0.5, abs=0.01)
+    assert not np.array_equal(a.u_cross, a.u_pois)

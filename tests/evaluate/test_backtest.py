@@ -272,6 +272,7 @@ def test_backtest_scores_by_hand(frame):
     assert row["mase"] == pytest.approx(np.mean(np.abs(y - 5.0)) / scale7, rel=1e-12)
     assert row["mase"] != pytest.approx(np.mean(np.abs(y - 5.0)) / np.mean(np.abs(past[1:] - past[:-1])))
     assert row["mae"] == pytest.approx(np.mean(np.abs(y - 5.0)))
+    assert row["rmse"] == pytest.approx(np.sqrt(np.mean((y - 5.0) ** 2))) and row["n_days"] == 14
     # CRPS of {0, 0, 10, 10}: E|X - y| - E|X - X'| / 2 with E|X - X'| = 8 * 10 / 16 = 5
     assert row["crps"] == pytest.approx(np.mean(0.5 * np.abs(y) + 0.5 * np.abs(y - 10.0) - 2.5))
     # pinball at P10 = 0, P50 = 5 (numpy linear), P90 = 10
@@ -329,7 +330,8 @@ def test_season_totals_keep_the_shortest_horizon_by_hand():
     rows += [["n", 2024, o1, o1 + pd.Timedelta(days=h), h, 1.0, 2.0] for h in (3, 1, 2)]
     st = _toy_result(rows).season_totals().set_index("model")
     # model m: days 8-14 Jul from o1 (h 1..7): sum 100*7 + 28 = 728; days 15-28 Jul from o2 (h 1..14):
-    # 1000*14 + 105 = 14105; total 14833 (keeping the longest horizon would give 100*7 + 77 + 14105 = 14882)
+    # 1000*14 + 105 = 14105; total 14833 (keeping the longest horizon would take 15-21 Jul from o1 (h 8..14)
+    # and 22-28 Jul from o2 (h 8..14): 728 + 777 + 7077 = 8582)
     assert st.loc["m", "n_days"] == 21
     assert st.loc["m", "mean"] == 14833.0
     assert st.loc["m", "actual"] == float(sum(range(8, 29)))
@@ -343,3 +345,104 @@ def test_season_total_pct_error_is_nan_when_nothing_crossed():
     o = pd.Timestamp("2024-01-07")
     st = _toy_result([["m", 2024, o, o + pd.Timedelta(days=1), 1, 0.0, 3.0]]).season_totals()
     assert st["error"].iloc[0] == 3.0 and np.isnan(st["pct_error"].iloc[0])
+
+
+def _hand_result(weekly=True, pit=True):
+    """Two models with known forecasts, per-origin totals and weeks (the leaderboard by hand below)."""
+    d = pd.Timestamp
+    a = [  # model a: one origin in summer 2023, one in 2024
+        ["a", 2023, d("2023-07-07"), d("2023-07-08"), 1, 0.0, 2.0, 0.0, 1.0, 3.0, 1.0, 0.05],
+        ["a", 2023, d("2023-07-07"), d("2023-07-09"), 2, 10.0, 6.0, 2.0, 6.0, 9.0, 2.0, 0.95],
+        ["a", 2024, d("2024-07-09"), d("2024-07-10"), 1, 4.0, 4.0, 5.0, 6.0, 9.0, 3.0, 0.5],
+        ["a", 2024, d("2024-07-09"), d("2024-07-11"), 2, 2.0, 8.0, 0.0, 1.0, 1.0, 6.0, 0.1],
+    ]
+    b = [["b", 2024, d("2024-07-09"), d("2024-07-10"), 1, 5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.5],
+         ["b", 2024, d("2024-07-09"), d("2024-07-11"), 2, 5.0, 5.0, 5.0, 5.0, 5.0, 0.0, 0.9]]
+    fc = pd.DataFrame(a + b, columns=["model", "summer", "origin", "date", "horizon", "actual", "mean", "p10", "p50",
+                                      "p90", "crps", "pit"])
+    if not pit:
+        fc = fc.drop(columns="pit")
+    fc["weather"] = "oracle"
+    po = pd.DataFrame({"model": ["a", "a", "b"], "mase": [1.0, 3.0, 0.5], "total_actual": [10.0, 6.0, 10.0],
+                       "total_p10": [5.0, 7.0, 9.0], "total_p90": [10.0, 20.0, 11.0], "weather": "oracle"})
+    wk = pd.DataFrame({"model": ["a", "a", "b"], "mean": [20.0, 5.0, 10.0], "actual": [16.0, 8.0, 13.0],
+                       "p10": [10.0, 6.0, 0.0], "p90": [30.0, 7.0, 20.0], "weather": "oracle"})
+    return BacktestResult(forecasts=fc, per_origin=po, weekly=wk if weekly else pd.DataFrame(), timings=pd.DataFrame(),
+                          settings={"weather_label": "oracle"})
+
+
+def test_leaderboard_by_hand():
+    board = _hand_result().leaderboard()
+    # ranked by weekly-total RMSE: b (|10 - 13| = 3) before a (sqrt((16 + 9) / 2) = 3.536)
+    assert list(board["model"]) == ["b", "a"] and list(board["rank"]) == [1, 2]
+    a, b = board.iloc[1], board.iloc[0]
+    # model a: actual 0, 10, 4, 2 against means 2, 6, 4, 8 -> errors 2, -4, 0, 6
+    assert a["mae"] == 3.0 and a["rmse"] == pytest.approx(np.sqrt(14.0))
+    assert a["mase"] == 2.0 and a["crps"] == 3.0  # means over origins / days
+    # pinball: P10 d = 0, 8, -1, 2 -> 0, 0.8, 0.9, 0.2 (mean 0.475); P50 |d| / 2 = 0.5, 2, 1, 0.5 (1.0);
+    # P90 d = -3, 1, -5, 1 -> 0.3, 0.9, 0.5, 0.9 (0.65)
+    assert a["pinball"] == pytest.approx((0.475 + 1.0 + 0.65) / 3)
+    # PIT 0.05, 0.95, 0.5, 0.1: one strictly below 0.1, one above 0.9; KS: sorted 0.05, 0.1, 0.5, 0.95,
+    # D+ = max(0.2, 0.4, 0.25, 0.05) = 0.4
+    assert a["pit_below10"] == 0.25 and a["pit_above90"] == 0.25 and a["pit_ks"] == pytest.approx(0.4)
+    # daily interval: 0 in [0, 3]; 10 above [2, 9]; 4 below [5, 9]; 2 above [0, 1]
+    assert a["coverage80"] == 0.25 and a["below_p10"] == 0.25 and a["above_p90"] == 0.5
+    # totals: 10 in [5, 10] (closed), 6 below [7, 20]; weeks: 16 in [10, 30], 8 above [6, 7]
+    assert a["total_coverage80"] == 0.5 and a["wk_coverage80"] == 0.5
+    assert a["wk_rmse"] == pytest.approx(np.sqrt(12.5))
+    # season totals: 2023 mean 8 vs 10 (-2, 20 %), 2024 mean 12 vs 6 (+6, 100 %)
+    assert a["season_total_error"] == 2.0 and a["season_total_mape"] == pytest.approx(60.0)
+    assert a["n_origins"] == 2 and a["n_days"] == 4 and a["weather"] == "oracle"
+    # model b: perfect daily means and a point interval at the actual value; PIT 0.5 and 0.9 (not above 0.9)
+    assert b["mae"] == 0.0 and b["rmse"] == 0.0 and b["pinball"] == 0.0 and b["mase"] == 0.5
+    assert b["coverage80"] == 1.0 and b["below_p10"] == 0.0 and b["above_p90"] == 0.0
+    assert b["pit_ks"] == 0.5 and b["pit_below10"] == 0.0 and b["pit_above90"] == 0.0
+    assert b["total_coverage80"] == 1.0 and b["wk_rmse"] == 3.0 and b["wk_coverage80"] == 1.0
+    assert b["season_total_error"] == 0.0 and b["season_total_mape"] == 0.0
+    assert b["n_origins"] == 1 and b["n_days"] == 2
+    assert list(board.columns[:2]) == ["rank", "model"]
+
+
+def test_leaderboard_without_weeks_or_pit_and_empty():
+    board = _hand_result(weekly=False, pit=False).leaderboard()
+    # no weekly rows: NaN weekly figures, so the ranking falls back to the model name
+    assert list(board["model"]) == ["a", "b"]
+    assert board["wk_rmse"].isna().all() and board["wk_coverage80"].isna().all()
+    for col in ("pit_ks", "pit_below10", "pit_above90"):
+        assert board[col].isna().all()
+    assert board.loc[0, "mae"] == 3.0
+    # a model with a per-origin row but no scored days: NaN daily and season figures, quietly, ranked last
+    res = _hand_result()
+    res.per_origin = pd.concat([res.per_origin, pd.DataFrame({"model": ["c"], "mase": [1.0], "total_actual": [1.0],
+                                                              "total_p10": [0.0], "total_p90": [2.0]})])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        board = res.leaderboard()
+    c = board.iloc[2]
+    assert c["model"] == "c" and c["n_days"] == 0 and c["n_origins"] == 1 and c["total_coverage80"] == 1.0
+    for col in ("mae", "rmse", "crps", "pinball", "pit_ks", "pit_below10", "pit_above90", "coverage80", "below_p10",
+                "above_p90", "wk_rmse", "wk_coverage80", "season_total_error", "season_total_mape"):
+        assert np.isnan(c[col]), col
+    empty = BacktestResult(forecasts=pd.DataFrame(), per_origin=pd.DataFrame(), weekly=pd.DataFrame(),
+                           timings=pd.DataFrame())
+    assert empty.leaderboard().empty and empty.weather == "none"
+    assert list(empty.season_totals().columns) == ["model", "summer", "n_days", "mean", "actual", "error",
+                                                   "pct_error", "weather"]
+
+
+def test_score_origin_without_paths_by_hand():
+    """A forecast without sample paths scores NaN for the CRPS and the total's interval, never a made-up one."""
+    from crossingcast.evaluate.backtest import _score_origin
+
+    idx = pd.date_range("2024-07-08", periods=3, freq="D")
+    q = pd.DataFrame({0.1: [0.0, 1.0, 2.0], 0.5: [1.0, 2.0, 3.0], 0.9: [2.0, 3.0, 4.0]}, index=idx)
+    fc = Forecast(mean=pd.Series([1.0, 2.0, 3.0], index=idx), quantiles=q)
+    # y_before: 0..13 -> every lag-7 difference is 7, the scale is 7
+    row = _score_origin(fc, np.array([1.0, 4.0, 3.0]), np.arange(14.0))
+    assert np.isnan(row["crps"]) and np.isnan(row["total_p10"]) and np.isnan(row["total_p90"])
+    assert row["n_days"] == 3 and row["mae"] == pytest.approx(2 / 3) and row["rmse"] == pytest.approx(np.sqrt(4 / 3))
+    assert row["mase"] == pytest.approx((2 / 3) / 7) and row["total_mean"] == 6.0 and row["total_actual"] == 8.0
+    # 1 in [0, 2], 4 above [1, 3], 3 in [2, 4]
+    assert row["coverage80"] == pytest.approx(2 / 3)

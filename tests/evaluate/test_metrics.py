@@ -201,3 +201,68 @@ def test_weekly_totals_partial_weeks_and_mape_signs():
     # MAPE: absolute percentage, whatever the sign of the error or of the actual
     assert M.mape([100, -50], [90, -60]) == pytest.approx(100 * (0.1 + 0.2) / 2)
     assert M.mape([100], [130]) == pytest.approx(30.0)
+
+
+# ------------------------------------------------------------ mutation-testing survivors (issue 16)
+
+def test_empty_and_all_nan_inputs_give_a_quiet_nan():
+    """No 'mean of empty slice' or 0/0 RuntimeWarning: the guards return NaN before numpy is asked."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for value in (M.mae([], []), M.rmse([], []), M.pinball_loss([], [], 0.5), M.interval_coverage([], [], []),
+                      M.mase_scale(np.arange(7.0), 7), M.mase_scale([], 1), M.pit_ks([]), M.pit_ks([np.nan])):
+            assert np.isnan(value)
+        h = M.pit_histogram([np.nan, np.nan])
+    assert len(h) == 10 and h["count"].sum() == 0
+    assert h["share"].dtype == np.float64 and h["share"].isna().all()
+
+
+def test_mase_passes_its_seasonal_lag_to_the_scale():
+    y_train = np.array([1, 2, 3, 4, 5, 6, 7, 3, 2, 3, 4, 5, 6, 9], dtype=float)
+    # lag 1: mean |diff| = (1+1+1+1+1+1+4+1+1+1+1+1+3) / 13 = 18/13; MAE of (3, 5) vs (4, 4) is 1
+    assert M.mase_scale(y_train, 1) == pytest.approx(18 / 13)
+    assert M.mase([3, 5], [4, 4], y_train, m=1) == pytest.approx(13 / 18)
+    with pytest.raises(ValueError, match=r"^mase: give y_train or scale$"):
+        M.mase([1], [1])
+
+
+def test_crps_and_pit_of_a_single_day_given_as_1d_paths():
+    # one day, samples {0, 1}, observation 0: CRPS 0.25 (as in test_crps_discrete_known_case)
+    np.testing.assert_allclose(M.crps_paths([0.0, 1.0], 0.0), [0.25])
+    # samples 0, 0, 0, 1, 2 and y = 1: F(0) = 0.6, F(1) = 0.8 -> u = 0.6 + v * 0.2
+    v = np.random.default_rng(5).random(1)[0]
+    np.testing.assert_allclose(M.randomized_pit([0.0, 0.0, 0.0, 1.0, 2.0], 1.0, seed=5), [0.6 + v * 0.2])
+    # the default seed is 0; a Generator is used as given
+    paths = np.array([[0.0, 3.0], [1.0, 3.0], [2.0, 3.0]])
+    v0 = np.random.default_rng(0).random(2)
+    np.testing.assert_allclose(M.randomized_pit(paths, [1.0, 3.0]), [1 / 3 + v0[0] / 3, v0[1]])
+    np.testing.assert_allclose(M.randomized_pit(paths, [1.0, 3.0], seed=np.random.default_rng(0)),
+                               [1 / 3 + v0[0] / 3, v0[1]])
+    for f in (M.crps_paths, M.randomized_pit):
+        with pytest.raises(ValueError, match="do not match observations"):
+            f(paths, [1.0, 2.0, 3.0])
+
+
+def test_weekly_totals_keep_one_day_weeks_and_rmse_skips_weeks_with_a_missing_actual():
+    dates = pd.date_range("2024-06-05", "2024-06-17")  # Wed 5 .. Mon 17 Jun: 5 days, 7 days, 1 day
+    part = M.weekly_totals(dates, np.ones(len(dates)), complete=False)
+    assert list(part) == [5.0, 7.0, 1.0] and part.index[-1] == pd.Timestamp("2024-06-23")
+    # two complete weeks (Mon 3 .. Sun 16 Jun); one actual missing in the first: only the second is scored
+    dates = pd.date_range("2024-06-03", "2024-06-16")
+    y = np.ones(14)
+    y[2] = np.nan
+    f = np.r_[np.full(7, 5.0), np.full(7, 2.0)]  # week totals 35 and 14 against 7
+    assert M.weekly_total_rmse(dates, y, f) == pytest.approx(7.0)
+
+
+def test_pit_histogram_and_ks_by_hand():
+    h = M.pit_histogram([0.35, 0.45])  # default 10 bins of [0, 1], whatever the range of the data
+    assert list(h.columns) == ["bin_lo", "bin_hi", "count", "share"]
+    np.testing.assert_allclose(h["bin_lo"], np.arange(10) / 10)
+    np.testing.assert_allclose(h["bin_hi"], np.arange(1, 11) / 10)
+    assert h["count"].tolist() == [0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+    # KS of (0.3, 0.9, 0.95): D+ = max(1/3 - 0.3, 2/3 - 0.9, 1 - 0.95) = 0.05,
+    # D- = max(0.3 - 0, 0.9 - 1/3, 0.95 - 2/3) = 17/30 (the step below the second value)
+    assert M.pit_ks([0.9, 0.3, 0.95]) == pytest.approx(17 / 30)

@@ -174,3 +174,50 @@ def test_exceedance_differs_by_day_and_keeps_the_dates():
     ex = Forecast.from_paths(paths, IDX).exceedance(5)
     assert ex.index.equals(IDX)
     np.testing.assert_allclose(ex.to_numpy(), [0.25, 1.0, 0.75])
+
+
+# ------------------------------------------------------------ mutation-testing survivors (issue 16)
+
+def test_mean_and_quantiles_concat_into_a_labelled_table():
+    # the mean is a Series named "mean" on an index named "date", and each quantile Series is named by its
+    # label, stored (p90) or computed from the paths (p25): pd.concat gives a labelled tidy table
+    fc = Forecast.from_paths(PATHS, IDX, quantiles=(0.5, 0.9))
+    tab = pd.concat([fc.mean, fc.quantile(0.9), fc.quantile(0.25)], axis=1).reset_index()
+    assert list(tab.columns) == ["date", "mean", "p90", "p25"]
+    assert list(tab["date"]) == list(IDX)
+
+
+def test_stored_quantiles_win_over_the_paths_and_computed_ones_are_per_day():
+    # stored P50 of 3, 4, 5 while the paths' daily medians are 5: the stored level is returned, by its label
+    q = pd.DataFrame({0.5: [3.0, 4.0, 5.0]}, index=IDX)
+    fc = Forecast(mean=pd.Series([5.0, 5.0, 5.0], index=IDX), quantiles=q, paths=PATHS)
+    med = fc.quantile(0.5)
+    assert med.tolist() == [3.0, 4.0, 5.0] and med.name == "p50" and med.index.equals(IDX)
+    # a level not stored comes from each day's paths: day values {0, 2, 4, 6}, {1, 1, 1, 9}, {7, 7, 7, 7};
+    # P75 (position 2.25): 4.5, 3.0, 7.0 (pooled over all days it would be one number)
+    paths = np.array([[0.0, 1.0, 7.0], [2.0, 1.0, 7.0], [4.0, 1.0, 7.0], [6.0, 9.0, 7.0]])
+    p75 = Forecast.from_paths(paths, IDX, quantiles=(0.5,)).quantile(0.75)
+    assert p75.tolist() == pytest.approx([4.5, 3.0, 7.0]) and p75.index.equals(IDX) and p75.name == "p75"
+
+
+def test_from_paths_clips_negative_paths_before_the_mean_and_defaults():
+    # paths -4 and 2 on one day: clipped to 0 and 2 -> mean 1, P50 1 (unclipped: mean -1 -> 0, P50 -1 -> 0)
+    fc = Forecast.from_paths(np.array([[-4.0], [2.0]]), IDX[:1], quantiles=(0.5,))
+    assert fc.mean.iloc[0] == 1.0 and fc.quantile(0.5).iloc[0] == 1.0
+    assert fc.model == "" and fc.info == {}
+    assert Forecast.from_paths(PATHS, IDX, info={"weather": "climatology"}).info == {"weather": "climatology"}
+
+
+def test_integer_inputs_give_a_float_mean_and_errors_name_the_bad_day():
+    # a seasonal-naive mean copies integer counts; the Forecast keeps a float mean (so a later fractional
+    # adjustment is not truncated)
+    q = pd.DataFrame({0.5: [1, 2, 3]}, index=IDX)
+    fc = Forecast(mean=pd.Series([1, 2, 3], index=IDX), quantiles=q)
+    assert fc.mean.dtype == np.float64
+    fc.mean.iloc[0] = 0.5
+    assert fc.mean.iloc[0] == 0.5
+    # the non-finite mean is reported on its own date (the second day), not on the first finite one
+    with pytest.raises(ModelError, match=r"non-finite mean on 2024-07-02"):
+        Forecast(mean=pd.Series([1.0, np.inf, 2.0], index=IDX), quantiles=q)
+    with pytest.raises(ModelError, match=r"^Forecast: quantiles and mean must share the same dates$"):
+        Forecast(mean=pd.Series([1.0, 2.0], index=IDX[:2]), quantiles=q)
