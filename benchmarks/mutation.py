@@ -7,8 +7,8 @@ a *survivor* passed every test, i.e. the tests cannot see that change.  The scor
 no selected test reaches count as survivors).
 
 Each target is one module, a few of its functions (mutmut name patterns) and the fast tests of
-that module only, so a full run stays well under an hour on two shared cores (about 15 minutes
-with ``--max-children 1`` on a quiet machine, December 2026).  Every target runs in a throw-away
+that module only, so a full run stays well under an hour on two shared cores (11 minutes with
+``--max-children 1`` at a load average of about 2 on two cores, December 2026).  Every target runs in a throw-away
 copy of the repository (``--workdir``), so the worktree is never touched.
 
 Test selections: ``scenarios`` runs only the paired sampler's value tests (the rest of

@@ -408,8 +408,8 @@ def test_persistent_crossings_edges_by_hand():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # 0/0 on certain days is handled, not warned about
         # pi outside [0, 1] is clipped before the chain: the same draws as with 0 and 1
-        np.testing.assert_array_equal(persistent_crossings(u, [-0.2, 0.5], 0.5), persistent_crossings(u, [0.0, 0.5], 0.5))
-        np.testing.assert_array_equal(persistent_crossings(u, [1.5, 0.5], 0.5), persistent_crossings(u, [1.0, 0.5], 0.5))
+        for outside, inside in (([-0.2, 0.5], [0.0, 0.5]), ([1.5, 0.5], [1.0, 0.5])):
+            np.testing.assert_array_equal(persistent_crossings(u, outside, 0.5), persistent_crossings(u, inside, 0.5))
         # certain days stay certain, impossible days impossible, whatever the persistence
         assert persistent_crossings(u, [1.0, 1.0], 0.5).all()
         assert not persistent_crossings(u, [0.0, 0.0], 0.5).any()
