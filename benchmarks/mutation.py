@@ -61,7 +61,10 @@ TARGETS: dict[str, Target] = {
     # the Forecast object: totals, weekly/monthly aggregation, quantiles, exceedance
     "forecast": Target("crossingcast/models/base.py", ("tests/models/test_base.py",),
                        ("*ǁForecastǁ*", "*quantile_label*")),  # not BaseForecaster's plumbing
-    "distributions": Target("crossingcast/models/distributions.py", ("tests/models/test_distributions.py",)),
+    # the band calibration and the weekly-matched persistence have their value tests in their own files
+    "distributions": Target("crossingcast/models/distributions.py",
+                            ("tests/models/test_distributions.py", "tests/models/test_band_calibration.py",
+                             "tests/models/test_path_persistence.py")),
     "metrics": Target("crossingcast/evaluate/metrics.py", ("tests/evaluate/test_metrics.py",)),
     "features": Target("crossingcast/features.py", ("tests/test_features.py",)),
     # backtest aggregation and scoring (not the parallel plumbing): value tests only
