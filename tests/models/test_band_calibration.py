@@ -56,3 +56,60 @@ def test_band_level_sd_needs_three_origins():
     rng = np.random.default_rng(8)
     recs = _records(rng)[:2]
     assert band_level_sd(recs, 2.0, horizons=(7, 14)) == [0.0, 0.0]
+
+
+def _weekly_ratio_by_hand(b, pi, groups, block):
+    """sum over complete blocks (inside each group, from its first day) of the squared block sums of the
+    Pearson residuals, over the sum of the squared residuals of those days -- written out with loops."""
+    num = den = 0.0
+    n_blocks = 0
+    for g in dict.fromkeys(groups):  # groups in order of appearance
+        idx = [i for i, gg in enumerate(groups) if gg == g]
+        for k in range(len(idx) // block):
+            days = idx[k * block:(k + 1) * block]
+            r = [(b[i] - pi[i]) / np.sqrt(pi[i] * (1 - pi[i])) for i in days]
+            num += sum(r) ** 2
+            den += sum(v * v for v in r)
+            n_blocks += 1
+    return num / den, n_blocks
+
+
+@pytest.mark.parametrize("sizes", [(37,) * 7, (12, 40, 23, 33, 70, 44), (21,) * 10])
+def test_weekly_block_persistence_by_hand(sizes):
+    """Blocks are complete weeks counted from each group's first day (leftover days dropped), never spanning two
+    groups; rho solves chain_block_ratio(rho, 7) = the observed ratio; fewer than 30 complete weeks -> 0."""
+    from scipy.optimize import brentq
+
+    from crossingcast.models.distributions import chain_block_ratio, crossing_persistence
+
+    rng = np.random.default_rng(sum(sizes))
+    groups = np.repeat(np.arange(len(sizes)) * 3 + 5, sizes)  # labels not 0..n-1
+    n = len(groups)
+    pi = rng.uniform(0.2, 0.8, n)
+    # persistent crossing days: a slowly changing latent per group
+    z = np.zeros(n)
+    for i in range(1, n):
+        z[i] = (0.9 * z[i - 1] if groups[i] == groups[i - 1] else 0.0) + rng.standard_normal() * 0.6
+    b = (rng.random(n) < np.clip(pi + 0.4 * np.tanh(z), 0.01, 0.99)).astype(float)
+    q, n_blocks = _weekly_ratio_by_hand(b, pi, list(groups), 7)
+    got = crossing_persistence(b * rng.integers(1, 50, n), pi, groups, block=7)  # counts, not only 0/1
+    if n_blocks < 30:
+        assert got == 0.0
+    elif q <= 1:
+        assert got == 0.0
+    else:
+        assert got == pytest.approx(brentq(lambda r: chain_block_ratio(r, 7) - q, 0.0, 0.9), abs=1e-6)
+        assert 0 < got < 0.9
+
+
+def test_weekly_block_persistence_thirty_weeks_is_enough():
+    """Exactly 30 complete weeks are used; 29 are not (the documented minimum)."""
+    from crossingcast.models.distributions import crossing_persistence
+
+    rng = np.random.default_rng(1)
+    for weeks, positive in ((30, True), (29, False)):
+        n = 7 * weeks + 3  # three leftover days
+        pi = np.full(n, 0.5)
+        b = np.repeat(rng.random(n // 7 + 1) < 0.5, 7)[:n].astype(float)  # whole weeks on or off: strong memory
+        got = crossing_persistence(b, pi, block=7)
+        assert (got > 0.5) if positive else (got == 0.0)
