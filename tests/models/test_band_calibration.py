@@ -113,3 +113,48 @@ def test_weekly_block_persistence_thirty_weeks_is_enough():
         b = np.repeat(rng.random(n // 7 + 1) < 0.5, 7)[:n].astype(float)  # whole weeks on or off: strong memory
         got = crossing_persistence(b, pi, block=7)
         assert (got > 0.5) if positive else (got == 0.0)
+
+
+def test_band_level_sd_long_band_used_and_short_band_takes_any_days():
+    """A band wider than 7 days takes an origin with at least half of its days (here 8 of (7, 21]); a 7-day band
+    takes an origin with any days in it (here 2)."""
+    rng = np.random.default_rng(11)
+    recs = []
+    for n, level in ((15, 2.0), (15, 0.5), (15, 1.5), (2, 0.4)):
+        h = np.arange(1, n + 1)
+        mu, p = rng.uniform(20, 200, n), rng.uniform(0.3, 0.9, n)
+        recs.append((h, np.where(rng.random(n) < p, rng.poisson(level * mu / p), 0).astype(float), mu, p))
+    out = band_level_sd(recs, 2.0, horizons=(7, 21))
+
+    def by_hand(lo, hi, origins):
+        parts = [[], [], [], []]
+        for i in origins:
+            h, y, mu, p = recs[i]
+            sel = (h > lo) & (h <= hi)
+            for k, v in enumerate((y[sel], mu[sel], p[sel], np.full(sel.sum(), i))):
+                parts[k].append(v)
+        return calibrate_hurdle(*(np.concatenate(v) for v in parts), min_shape=2.0, max_shape=2.0)["level_sd"]
+
+    assert out[0] == pytest.approx(by_hand(0, 7, [0, 1, 2, 3]))  # the 2-day origin counts
+    assert out[1] == pytest.approx(by_hand(7, 21, [0, 1, 2])) and out[1] > 0  # 8 of 14 days: used
+
+
+def test_weekly_block_persistence_with_excluded_days():
+    """Days whose crossing probability is 0 or 1 (outside 0.001..0.999) add nothing to a block sum."""
+    from crossingcast.models.distributions import crossing_persistence
+
+    rng = np.random.default_rng(5)
+    n = 7 * 40
+    pi = rng.uniform(0.2, 0.8, n)
+    b = np.repeat(rng.random(n // 7) < 0.5, 7).astype(float)
+    pi_x = pi.copy()
+    pi_x[::5] = 0.0  # excluded days (b is 0 or 1 there; the residual would be -pi/0 or (1-pi)/0)
+    pi_x[1::11] = 1.0
+    q, _ = _weekly_ratio_by_hand(np.where(np.isin(np.arange(n), np.r_[0:n:5, 1:n:11]), pi, b), pi,
+                                 [0] * n, 7)  # by hand: an excluded day has residual 0 (b = pi)
+    from scipy.optimize import brentq
+
+    from crossingcast.models.distributions import chain_block_ratio
+    got = crossing_persistence(b, pi_x, block=7)
+    assert got == pytest.approx(brentq(lambda r: chain_block_ratio(r, 7) - q, 0.0, 0.9), abs=1e-6)
+    assert crossing_persistence(b, np.zeros(n), block=7) == 0.0  # every day excluded
