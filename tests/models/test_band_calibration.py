@@ -27,6 +27,18 @@ def _records(rng):
     return recs
 
 
+def _band_by_hand(recs, lo, hi, origins, shape, rho=0.0):
+    """calibrate_hurdle on the days in (lo, hi] of the given origins, grouped by origin."""
+    parts = [[], [], [], []]
+    for i in origins:
+        h, y, mu, p = recs[i]
+        sel = (h > lo) & (h <= hi)
+        for k, v in enumerate((y[sel], mu[sel], p[sel], np.full(sel.sum(), i))):
+            parts[k].append(v)
+    return calibrate_hurdle(*(np.concatenate(v) for v in parts), min_shape=shape, max_shape=shape,
+                            persistence=rho)["level_sd"]
+
+
 def test_band_level_sd_selects_days_by_band_rule():
     rng = np.random.default_rng(7)
     recs = _records(rng)
@@ -34,14 +46,7 @@ def test_band_level_sd_selects_days_by_band_rule():
     out = band_level_sd(recs, shape, horizons=(7, 14, 28), persistence=rho)
 
     def by_hand(lo, hi, origins):
-        parts = [[], [], [], []]
-        for i in origins:
-            h, y, mu, p = recs[i]
-            sel = (h > lo) & (h <= hi)
-            for k, v in enumerate((y[sel], mu[sel], p[sel], np.full(sel.sum(), i))):
-                parts[k].append(v)
-        return calibrate_hurdle(*(np.concatenate(v) for v in parts), min_shape=shape, max_shape=shape,
-                                persistence=rho)["level_sd"]
+        return _band_by_hand(recs, lo, hi, origins, shape, rho)
 
     # (0, 7]: all four origins (a 7-day band takes any days: the short origin's 5 count)
     assert out[0] == pytest.approx(by_hand(0, 7, [0, 1, 2, 3]))
@@ -127,13 +132,7 @@ def test_band_level_sd_long_band_used_and_short_band_takes_any_days():
     out = band_level_sd(recs, 2.0, horizons=(7, 21))
 
     def by_hand(lo, hi, origins):
-        parts = [[], [], [], []]
-        for i in origins:
-            h, y, mu, p = recs[i]
-            sel = (h > lo) & (h <= hi)
-            for k, v in enumerate((y[sel], mu[sel], p[sel], np.full(sel.sum(), i))):
-                parts[k].append(v)
-        return calibrate_hurdle(*(np.concatenate(v) for v in parts), min_shape=2.0, max_shape=2.0)["level_sd"]
+        return _band_by_hand(recs, lo, hi, origins, 2.0)
 
     assert out[0] == pytest.approx(by_hand(0, 7, [0, 1, 2, 3]))  # the 2-day origin counts
     assert out[1] == pytest.approx(by_hand(7, 21, [0, 1, 2])) and out[1] > 0  # 8 of 14 days: used
