@@ -72,6 +72,15 @@ class _HorizonBaseline(BaseForecaster):
     _min_history = _LAG + 28
     _label = "baseline"
 
+    def __init__(self, calibration_years: int = 3, min_level_sd: float = 0.1, max_level_sd: float = 0.6,
+                 min_calibration_total: float = 1000.0, n_paths: int = 1000, random_state: int = 0):
+        self.calibration_years = calibration_years
+        self.min_level_sd = min_level_sd
+        self.max_level_sd = max_level_sd
+        self.min_calibration_total = min_calibration_total
+        self.n_paths = n_paths
+        self.random_state = random_state
+
     def fit(self, frame: pd.DataFrame, target: str = TARGET):
         """Store the history (the spread is calibrated at :meth:`predict`, for the requested horizon).
 
@@ -231,16 +240,11 @@ class LevelPersistence(_HorizonBaseline):
     def __init__(self, shrink: float = 0.5, clip: tuple = (0.33, 3.0), smooth: int = 15, min_days: int = 28,
                  calibration_years: int = 3, min_level_sd: float = 0.1, max_level_sd: float = 0.6,
                  min_calibration_total: float = 1000.0, n_paths: int = 1000, random_state: int = 0):
+        super().__init__(calibration_years, min_level_sd, max_level_sd, min_calibration_total, n_paths, random_state)
         self.shrink = shrink
         self.clip = clip
         self.smooth = smooth
         self.min_days = min_days
-        self.calibration_years = calibration_years
-        self.min_level_sd = min_level_sd
-        self.max_level_sd = max_level_sd
-        self.min_calibration_total = min_calibration_total
-        self.n_paths = n_paths
-        self.random_state = random_state
 
     def _mean(self, y: pd.Series, dates: pd.DatetimeIndex):
         origin = y.index[-1]
@@ -258,19 +262,10 @@ class SeasonNaiveH(_HorizonBaseline):
     """Seasonal naive mean (``y[t - 364 k]``) with a spread calibrated at the forecast horizon.
 
     Parameters are those of :class:`LevelPersistence` that apply (``calibration_years``,
-    ``min_level_sd``, ``max_level_sd``, ``n_paths``, ``random_state``).
+    ``min_level_sd``, ``max_level_sd``, ``min_calibration_total``, ``n_paths``, ``random_state``).
     """
 
     _label = "seasonal_naive"
-
-    def __init__(self, calibration_years: int = 3, min_level_sd: float = 0.1, max_level_sd: float = 0.6,
-                 min_calibration_total: float = 1000.0, n_paths: int = 1000, random_state: int = 0):
-        self.calibration_years = calibration_years
-        self.min_level_sd = min_level_sd
-        self.max_level_sd = max_level_sd
-        self.min_calibration_total = min_calibration_total
-        self.n_paths = n_paths
-        self.random_state = random_state
 
     def _mean(self, y: pd.Series, dates: pd.DatetimeIndex):
         mu = SeasonalNaive._naive(y, dates, _LAG)
@@ -287,7 +282,7 @@ class ClimatologyH(_HorizonBaseline):
     ----------
     window, years : int
         As in :class:`crossingcast.models.baselines.Climatology`.
-    calibration_years, min_level_sd, max_level_sd, n_paths, random_state
+    calibration_years, min_level_sd, max_level_sd, min_calibration_total, n_paths, random_state
         As in :class:`LevelPersistence`.
     """
 
@@ -296,14 +291,9 @@ class ClimatologyH(_HorizonBaseline):
     def __init__(self, window: int = 15, years: int = 3, calibration_years: int = 3, min_level_sd: float = 0.1,
                  max_level_sd: float = 0.6, min_calibration_total: float = 1000.0, n_paths: int = 1000,
                  random_state: int = 0):
+        super().__init__(calibration_years, min_level_sd, max_level_sd, min_calibration_total, n_paths, random_state)
         self.window = window
         self.years = years
-        self.calibration_years = calibration_years
-        self.min_level_sd = min_level_sd
-        self.max_level_sd = max_level_sd
-        self.min_calibration_total = min_calibration_total
-        self.n_paths = n_paths
-        self.random_state = random_state
 
     @property
     def _min_history(self) -> int:  # type: ignore[override]
