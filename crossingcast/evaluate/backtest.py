@@ -78,6 +78,16 @@ def weather_label(frame: pd.DataFrame, weather: str) -> str:
     return weather if weather_columns(frame) else "none"
 
 
+def _check_frame(frame: pd.DataFrame, weather: str) -> tuple[str, str]:
+    """Check a backtest's frame; return its weather label and the weather mode the forecasts use."""
+    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex):
+        raise TypeError("frame must be a DataFrame indexed by date")
+    if TARGET not in frame.columns:
+        raise ValueError(f"frame has no target column {TARGET!r}")
+    label = weather_label(frame, weather)
+    return label, (weather if label != "none" else "none")
+
+
 def summer_origins(summers: Iterable[int], *, freq: str = "W", first: str = "06-01", last: str = "09-30",
                    end: pd.Timestamp | None = None) -> dict[int, list[pd.Timestamp]]:
     """Forecast origins per summer: ``date_range(Y-first - 1 day, Y-last - 1 day, freq)``.
@@ -509,12 +519,7 @@ def rolling_origin_backtest(frame: pd.DataFrame, models, *, summers=(2021, 2022,
     horizon = int(horizon)
     if horizon < 1:
         raise ValueError(f"horizon must be >= 1, got {horizon}")
-    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex):
-        raise TypeError("frame must be a DataFrame indexed by date")
-    if TARGET not in frame.columns:
-        raise ValueError(f"frame has no target column {TARGET!r}")
-    label = weather_label(frame, weather)
-    mode = weather if label != "none" else "none"
+    label, mode = _check_frame(frame, weather)
     specs = resolve_models(models)
     end = frame.index[-1]
     if origins is not None:

@@ -63,7 +63,7 @@ import numpy as np
 import pandas as pd
 
 from crossingcast.evaluate import metrics as M
-from crossingcast.evaluate.backtest import ORACLE_LABEL, _prepared, resolve_models, weather_label
+from crossingcast.evaluate.backtest import ORACLE_LABEL, _check_frame, _prepared, resolve_models
 from crossingcast.frame import TARGET, future_frame, weather_columns
 
 __all__ = ["SeasonAheadResult", "season_ahead_backtest", "season_origins", "TARGETS", "SURGE_THRESHOLD",
@@ -452,12 +452,7 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
 
     if refit not in ("year", "origin"):
         raise ValueError(f"refit must be 'year' or 'origin', got {refit!r}")
-    if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex):
-        raise TypeError("frame must be a DataFrame indexed by date")
-    if TARGET not in frame.columns:
-        raise ValueError(f"frame has no target column {TARGET!r}")
-    label = weather_label(frame, weather)
-    mode = weather if label != "none" else "none"
+    label, mode = _check_frame(frame, weather)
     names = [m.strip() for m in models.split(",")] if isinstance(models, str) else models
     if isinstance(names, dict):
         want_ens = "ensemble" in names  # the pooled ensemble (its value is ignored)
