@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 
-from crossingcast.models.distributions import band_level_sd, calibrate_hurdle, level_sd_at
+from crossingcast.models.distributions import (band_level_sd, calibrate_hurdle, chain_block_ratio,
+                                               crossing_persistence, level_sd_at)
 
 
 def test_level_sd_at_maps_each_horizon_to_its_band():
@@ -83,10 +85,6 @@ def _weekly_ratio_by_hand(b, pi, groups, block):
 def test_weekly_block_persistence_by_hand(sizes):
     """Blocks are complete weeks counted from each group's first day (leftover days dropped), never spanning two
     groups; rho solves chain_block_ratio(rho, 7) = the observed ratio; fewer than 30 complete weeks -> 0."""
-    from scipy.optimize import brentq
-
-    from crossingcast.models.distributions import chain_block_ratio, crossing_persistence
-
     rng = np.random.default_rng(sum(sizes))
     groups = np.repeat(np.arange(len(sizes)) * 3 + 5, sizes)  # labels not 0..n-1
     n = len(groups)
@@ -109,8 +107,6 @@ def test_weekly_block_persistence_by_hand(sizes):
 
 def test_weekly_block_persistence_thirty_weeks_is_enough():
     """Exactly 30 complete weeks are used; 29 are not (the documented minimum)."""
-    from crossingcast.models.distributions import crossing_persistence
-
     rng = np.random.default_rng(1)
     for weeks, positive in ((30, True), (29, False)):
         n = 7 * weeks + 3  # three leftover days
@@ -140,8 +136,6 @@ def test_band_level_sd_long_band_used_and_short_band_takes_any_days():
 
 def test_weekly_block_persistence_with_excluded_days():
     """Days whose crossing probability is 0 or 1 (outside 0.001..0.999) add nothing to a block sum."""
-    from crossingcast.models.distributions import crossing_persistence
-
     rng = np.random.default_rng(5)
     n = 7 * 40
     pi = rng.uniform(0.2, 0.8, n)
@@ -151,9 +145,6 @@ def test_weekly_block_persistence_with_excluded_days():
     pi_x[1::11] = 1.0
     q, _ = _weekly_ratio_by_hand(np.where(np.isin(np.arange(n), np.r_[0:n:5, 1:n:11]), pi, b), pi,
                                  [0] * n, 7)  # by hand: an excluded day has residual 0 (b = pi)
-    from scipy.optimize import brentq
-
-    from crossingcast.models.distributions import chain_block_ratio
     got = crossing_persistence(b, pi_x, block=7)
     assert got == pytest.approx(brentq(lambda r: chain_block_ratio(r, 7) - q, 0.0, 0.9), abs=1e-6)
     assert crossing_persistence(b, np.zeros(n), block=7) == 0.0  # every day excluded

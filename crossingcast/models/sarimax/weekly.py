@@ -379,8 +379,8 @@ class WeeklySarimax(BaseForecaster):
         there; per horizon ``H >= 63`` of :data:`~crossingcast.models.distributions.LEVEL_HORIZONS` the log
         error of the total of days ``1..H`` is compared with the log-sd of that forecast's own path totals:
         ``level_sd(H)**2 = mean_k(error**2) - mean_k(own sd)**2``, then made non-decreasing, floored by
-        :func:`~crossingcast.models.distributions.level_sd_floor` (``level_sd_fraction`` × the year-to-year variability)
-        and capped at ``max_level_sd``.
+        :func:`~crossingcast.models.distributions.level_sd_floor` (``level_sd_fraction`` × the year-to-year
+        variability) and capped at ``max_level_sd``.
         """
         y = full[target]
         floor = level_sd_floor(y, LEVEL_HORIZONS, fraction=float(self.level_sd_fraction))["floor"]
