@@ -56,7 +56,7 @@ import numpy as np
 
 __all__ = ["hurdle_paths", "hurdle_variance", "calibrate_hurdle", "consistent_hurdle", "persistent_crossings",
            "crossing_persistence", "chain_block_ratio", "monotone_level_sd", "level_sd_floor", "LEVEL_HORIZONS",
-           "band_level_sd", "level_sd_at"]
+           "band_level_sd", "level_sd_at", "missing_level_sd"]
 
 #: Upper horizons (days) of the bands with their own ``level_sd`` (the last reaches a year).
 LEVEL_HORIZONS = (7, 14, 28, 63, 182, 366)
@@ -265,6 +265,36 @@ def level_sd_floor(y, horizons, *, fraction: float = 0.5, years: int = 5, defaul
     sd_yoy = float(np.std(changes, ddof=1)) if len(changes) >= 2 else float(default_sd)
     floor = {int(h): float(fraction * sd_yoy * np.sqrt(min(int(h), 365) / 365.0)) for h in horizons}
     return {"sd_yoy": sd_yoy, "n_changes": int(len(changes)), "fraction": float(fraction), "floor": floor}
+
+
+def missing_level_sd(log_errors, own_sd: float) -> float:
+    """The log-sd a level factor must add so that a total spreads as much as past errors say.
+
+    ``sqrt(max(mean(e**2) - own_sd**2, 0))``: the root mean square of the
+    past log errors of a total (``e = log((observed + 1) / (forecast + 1))``)
+    is the spread the forecast total should have; the model's own paths already
+    spread it by ``own_sd`` (the log-sd of their totals without a level
+    factor), so only the rest is added.  Without this the two add up and a
+    season total's interval is too wide.  Used by the season baselines
+    (:mod:`crossingcast.models.persistence`) and the weekly SARIMAX's held-out
+    level calibration.
+
+    Parameters
+    ----------
+    log_errors : array-like
+        Past log errors of the total (at least one).
+    own_sd : float
+        Log-sd of the model's path totals without a level factor.
+
+    Returns
+    -------
+    float
+        The missing log-sd (0 when the paths already spread enough).
+    """
+    e = np.asarray(log_errors, dtype=float)
+    if e.size == 0 or not np.all(np.isfinite(e)):
+        raise ValueError(f"missing_level_sd: needs finite past log errors, got {e.tolist()}")
+    return float(np.sqrt(max(float(np.mean(np.square(e))) - float(own_sd) ** 2, 0.0)))
 
 
 def monotone_level_sd(values, floor=0.0) -> np.ndarray:

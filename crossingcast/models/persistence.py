@@ -45,7 +45,7 @@ from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
 from crossingcast.models.baselines import (SeasonalNaive, climatology_means, _check_future, _info, _merge_history,
                                            _target_series)
-from crossingcast.models.distributions import calibrate_hurdle, hurdle_paths
+from crossingcast.models.distributions import calibrate_hurdle, hurdle_paths, missing_level_sd
 
 __all__ = ["LevelPersistence", "SeasonNaiveH", "ClimatologyH", "ytd_ratio"]
 
@@ -165,7 +165,7 @@ class _HorizonBaseline(BaseForecaster):
             base = hurdle_paths(mu, p, shape=cal["shape"], level_sd=0.0, n_paths=n, random_state=seed)
             sd0 = float(np.std(np.log1p(base.sum(axis=1))))
             cal["noise_log_sd"] = sd0
-            cal["level_sd"] = float(np.clip(np.sqrt(max(rms ** 2 - sd0 ** 2, 0.0)), self.min_level_sd,
+            cal["level_sd"] = float(np.clip(missing_level_sd(cal["log_errors"], sd0), self.min_level_sd,
                                             self.max_level_sd))
         return hurdle_paths(mu, p, shape=cal["shape"], level_sd=cal["level_sd"], n_paths=n, random_state=seed)
 

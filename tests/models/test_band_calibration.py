@@ -7,7 +7,7 @@ import pytest
 from scipy.optimize import brentq
 
 from crossingcast.models.distributions import (band_level_sd, calibrate_hurdle, chain_block_ratio,
-                                               crossing_persistence, level_sd_at)
+                                               crossing_persistence, level_sd_at, missing_level_sd)
 
 
 def test_level_sd_at_maps_each_horizon_to_its_band():
@@ -148,3 +148,17 @@ def test_weekly_block_persistence_with_excluded_days():
     got = crossing_persistence(b, pi_x, block=7)
     assert got == pytest.approx(brentq(lambda r: chain_block_ratio(r, 7) - q, 0.0, 0.9), abs=1e-6)
     assert crossing_persistence(b, np.zeros(n), block=7) == 0.0  # every day excluded
+
+
+def test_missing_level_sd_adds_only_what_the_paths_lack():
+    # rms of (0.3, -0.4) = sqrt(0.125); the paths already spread by 0.2: sqrt(0.125 - 0.04) = sqrt(0.085)
+    assert missing_level_sd([0.3, -0.4], 0.2) == pytest.approx(np.sqrt(0.085), rel=1e-12)
+    # a signed mean would be -0.05: the rule uses the square, so the sign of an error does not matter
+    assert missing_level_sd([-0.3, -0.4], 0.2) == pytest.approx(np.sqrt(0.085), rel=1e-12)
+    # the paths already spread more than the errors: nothing is added (never a NaN from a negative root)
+    assert missing_level_sd([0.1], 0.2) == 0.0
+    assert missing_level_sd([0.5], 0.0) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="finite"):
+        missing_level_sd([], 0.1)
+    with pytest.raises(ValueError, match="finite"):
+        missing_level_sd([np.nan], 0.1)

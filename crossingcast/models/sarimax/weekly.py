@@ -69,7 +69,7 @@ from crossingcast.features import calendar_features
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
 from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
-                                               monotone_level_sd)
+                                               missing_level_sd, monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
 from crossingcast.models.sarimax.simulate import simulate_state_space
 from crossingcast.models.sarimax.updates import new_days
@@ -419,8 +419,7 @@ class WeeklySarimax(BaseForecaster):
             if H < _MIN_CALIBRATED_H or not errs[H]:
                 raw.append(0.0)
                 continue
-            rms2 = float(np.mean(np.square(errs[H])))
-            raw.append(float(np.sqrt(max(rms2 - float(np.mean(own[H])) ** 2, 0.0))))
+            raw.append(missing_level_sd(errs[H], float(np.mean(own[H]))))
         sd = np.minimum(monotone_level_sd(raw, [floor[H] for H in LEVEL_HORIZONS]), float(self.max_level_sd))
         out.update({"log_errors": errs, "own_sd": own, "raw": dict(zip(LEVEL_HORIZONS, raw)),
                     "level_sd_by_horizon": {int(H): float(v) for H, v in zip(LEVEL_HORIZONS, sd)}})
