@@ -49,6 +49,7 @@ from _common import load_frame  # noqa: E402
 
 from crossingcast.evaluate import season_ahead_backtest  # noqa: E402
 from crossingcast.evaluate.leaderboard import format_markdown  # noqa: E402
+from crossingcast.evaluate.metrics import paired_sign_flip  # noqa: E402
 from crossingcast.models import BASELINE_NAMES, MODEL_NAMES, make_forecaster  # noqa: E402
 
 ALL = "seasonal_naive,climatology,persistence,hurdle,gbm,sarimax,level,ensemble"
@@ -159,10 +160,38 @@ def peer_table(res, peers: pd.DataFrame | None) -> pd.DataFrame:
             parts.append(peers[peers["target"] == target][["model", "year", "pct_error", "target"]])
     d = pd.concat(parts, ignore_index=True)
     wide = d.pivot_table(index=["target", "model"], columns="year", values="pct_error", sort=False)
+    wide = wide[sorted(wide.columns)]
     wide.columns = [f"err_{c}" for c in wide.columns]
     mape = d.assign(a=d["pct_error"].abs() / 100).groupby(["target", "model"], sort=False)["a"].mean()
     out = wide.assign(mape=mape).reset_index()
     return out.sort_values(["target", "mape"], kind="mergesort").reset_index(drop=True)
+
+
+def paired_table(table: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """``reference`` against every other model of :func:`peer_table`, per task: paired by year.
+
+    Wins (years where the reference's |error| is lower) and the exact sign-flip p-value of the mean
+    |error| difference (:func:`crossingcast.evaluate.metrics.paired_sign_flip`): with 4-5 seasons no
+    p-value can go below 0.125 / 0.0625, so a lower MAPE on these tasks is a ranking, not a proof.
+    """
+    rows = []
+    err_cols = [c for c in table.columns if c.startswith("err_")]
+    for target, part in table.groupby("target", sort=False):
+        ref = part[part["model"] == reference]
+        if ref.empty:
+            continue
+        for _, other in part[part["model"] != reference].iterrows():
+            ok = [c for c in err_cols if np.isfinite(ref[c].iloc[0]) and np.isfinite(other[c])]
+            if not ok:
+                continue
+            a = np.abs(ref[ok].iloc[0].to_numpy(float)) / 100
+            b = np.abs(other[ok].to_numpy(float)) / 100
+            t = paired_sign_flip(a, b)
+            rows.append({"target": target, "reference": reference, "other": other["model"], "years": t["n"],
+                         "mape_reference": float(a.mean()), "mape_other": float(b.mean()),
+                         "wins_reference": f"{t['wins_a']}/{t['n']}", "p_two_sided": t["p_two_sided"],
+                         "p_min": t["p_min"]})
+    return pd.DataFrame(rows)
 
 
 def write_weights(res, path: Path, command: str, frame: pd.DataFrame) -> dict:
@@ -250,7 +279,14 @@ def main(argv=None) -> int:
                   "mape/bias/worst/jump in %)\n")
             print(format_markdown(board.drop(columns=["target"]), "%.4g"))
     print("\n## Peers' tasks: signed % error per year and MAPE (30 Apr -> 1 May-20 Aug; 31 May -> Jun-Sep)\n")
-    print(format_markdown(peer_table(res, peers), "%.3g"))
+    peer_board = peer_table(res, peers)
+    print(format_markdown(peer_board, "%.3g"))
+    best = str(res.leaderboard("rest_of_season")["model"].iloc[0])
+    paired = paired_table(peer_board, best)
+    if len(paired):
+        print(f"\n## {best} against each model on the peers' tasks, paired by year "
+              "(wins; exact sign-flip p-value of the mean |error| difference)\n")
+        print(format_markdown(paired, "%.3g"))
     if len(res.ensemble_weights):
         print("\n## Ensemble weights per backtest year (from earlier years only)\n")
         print(format_markdown(res.ensemble_weights, "%.3g"))
@@ -267,7 +303,6 @@ def main(argv=None) -> int:
                             frame)
         print(f"\nwrote {path.name}: {doc['weights']}")
     board = res.leaderboard("rest_of_season")
-    best = str(board["model"].iloc[0])
     base = board[board["model"].isin(BASELINE_NAMES)]["crps"].min()
     skill = 1 - float(board["crps"].iloc[0]) / float(base)
     js = res.totals("jun_sep", origin="05-31")

@@ -48,6 +48,7 @@ __all__ = [
     "weekly_total_rmse",
     "total_error",
     "mape",
+    "paired_sign_flip",
 ]
 
 
@@ -369,3 +370,53 @@ def pit_ks(pit) -> float:
         return float("nan")
     i = np.arange(1, n + 1)
     return float(max(np.max(i / n - u), np.max(u - (i - 1) / n)))
+
+
+def paired_sign_flip(loss_a, loss_b) -> dict:
+    """Exact sign-flip (permutation) test of paired losses: is model A's mean loss below model B's?
+
+    The differences ``d = loss_a - loss_b`` (one per independent case, e.g.
+    one per season) are, under the null hypothesis that neither model is
+    better, symmetric about zero, so each sign is equally likely: the exact
+    null distribution of ``mean(d)`` enumerates all ``2**n`` sign patterns
+    (a randomisation version of the Diebold-Mariano comparison that needs no
+    variance estimate, exact for the handful of seasons a season-ahead
+    backtest has).  With ``n`` cases no p-value can be below ``2 / 2**n``
+    (two-sided): with 4 seasons 0.125, with 5 seasons 0.0625, so a "win" on
+    four or five summers is never significant at 5 %.
+
+    Parameters
+    ----------
+    loss_a, loss_b : array-like
+        Losses of the two models on the same cases (e.g. absolute % errors
+        of a season total per year).  At most 20 cases.
+
+    Returns
+    -------
+    dict
+        ``n``, ``mean_diff`` (A minus B; negative = A better), ``wins_a``
+        (cases where A's loss is lower), ``p_two_sided`` and ``p_min``
+        (the smallest p-value ``n`` cases allow).
+
+    Raises
+    ------
+    ValueError
+        Different lengths, no case, more than 20 cases, or a non-finite loss.
+    """
+    a = np.asarray(loss_a, dtype=float).ravel()
+    b = np.asarray(loss_b, dtype=float).ravel()
+    if a.shape != b.shape or a.size == 0:
+        raise ValueError(f"paired_sign_flip: needs two loss arrays of one length >= 1, got {a.size} and {b.size}")
+    if a.size > 20:
+        raise ValueError(f"paired_sign_flip: exact enumeration of 2**n sign patterns is for n <= 20, got {a.size}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("paired_sign_flip: every loss must be finite (drop the cases a model could not forecast)")
+    d = a - b
+    n = d.size
+    signs = 1 - 2 * ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1)  # all 2**n patterns of +-1
+    null = (signs * np.abs(d)).mean(axis=1)
+    obs = float(d.mean())
+    tol = 1e-12 * max(1.0, float(np.abs(d).max()))
+    p = float(np.mean(np.abs(null) >= abs(obs) - tol))
+    return {"n": int(n), "mean_diff": obs, "wins_a": int(np.sum(d < 0)), "p_two_sided": p,
+            "p_min": float(2.0 / 2 ** n) if np.any(d != 0) else 1.0}

@@ -266,3 +266,29 @@ def test_pit_histogram_and_ks_by_hand():
     # KS of (0.3, 0.9, 0.95): D+ = max(1/3 - 0.3, 2/3 - 0.9, 1 - 0.95) = 0.05,
     # D- = max(0.3 - 0, 0.9 - 1/3, 0.95 - 2/3) = 17/30 (the step below the second value)
     assert M.pit_ks([0.9, 0.3, 0.95]) == pytest.approx(17 / 30)
+
+
+def test_paired_sign_flip_by_hand():
+    # d = (-3, -1): the four sign patterns give means -2, -1, 1, 2; |mean| >= 2 in two of them
+    r = M.paired_sign_flip([1.0, 2.0], [4.0, 3.0])
+    assert r == {"n": 2, "mean_diff": -2.0, "wins_a": 2, "p_two_sided": 0.5, "p_min": 0.5}
+    # d = (-3, +1): patterns give -1, -2, 2, 1 -> |mean| >= 1 in all four
+    r = M.paired_sign_flip([1.0, 4.0], [4.0, 3.0])
+    assert r["mean_diff"] == -1.0 and r["wins_a"] == 1 and r["p_two_sided"] == 1.0
+    # five seasons, A always better: only the all-minus and all-plus patterns reach |mean| = 1
+    r = M.paired_sign_flip(np.zeros(5), np.ones(5))
+    assert r["p_two_sided"] == pytest.approx(2 / 32) and r["p_min"] == pytest.approx(2 / 32)
+    assert r["wins_a"] == 5
+    # swapping the models flips the sign of the difference, not the p-value
+    a, b = [0.1, 0.3, 0.2, 0.5], [0.2, 0.1, 0.4, 0.3]
+    ra, rb = M.paired_sign_flip(a, b), M.paired_sign_flip(b, a)
+    assert ra["mean_diff"] == pytest.approx(-rb["mean_diff"]) and ra["p_two_sided"] == rb["p_two_sided"]
+
+
+def test_paired_sign_flip_rejects_bad_input():
+    with pytest.raises(ValueError, match="one length"):
+        M.paired_sign_flip([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        M.paired_sign_flip([1.0, np.nan], [1.0, 2.0])
+    with pytest.raises(ValueError, match="n <= 20"):
+        M.paired_sign_flip(np.zeros(21), np.ones(21))

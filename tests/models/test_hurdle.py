@@ -235,3 +235,29 @@ def test_calibration_falls_back_when_window_too_short(short):
     one = HurdleForecaster(train_start="2022-06-01", calibration_seasons=1).fit(short)
     assert one.calibration_["method"] == "holdout" and len(one.calibration_["seasons"]) == 1
     assert one.calibration_["seasons"][0]["start"] == "2023-07-02"
+
+
+def test_event_in_force_only_days_before_the_origin_is_dropped(frame):
+    """The Safety of Rwanda Act took effect on 25 April 2024: fitted on 28 April it has four days in force.
+
+    With the rule the June-September 2024 mean stays near the one fitted a week earlier; without it the
+    four days' coefficient (logit +0.66) is carried into the whole summer (measured 17,339 -> 30,734; the
+    outturn was 14,796).  A short event that is over keeps its coefficient.
+    """
+    def jun_sep(origin, **kw):
+        hist = frame.loc[:origin]
+        m = HurdleForecaster(n_paths=50, calibration="none", **kw).fit(hist)
+        fc = m.predict(future_frame(hist, pd.Timestamp(origin) + pd.Timedelta(days=1), "2024-09-30"))
+        return m, float(fc.mean.loc["2024-06-01":].sum())
+
+    name = "event_safety_of_rwanda_act_2024"
+    week_before, base = jun_sep("2024-04-21")
+    assert name not in week_before.features_
+    m, with_rule = jun_sep("2024-04-28")
+    assert name not in m.cross_terms_ and name not in m.count_terms_
+    assert m.dropped_features_[name].startswith("in force on only 4 training days")
+    _, without_rule = jun_sep("2024-04-28", min_event_days=0)
+    assert abs(with_rule / base - 1) < 0.15
+    assert without_rule / base > 1.5
+    # an event that is over is kept however short: the 2021 mass drowning (14 days in force)
+    assert "event_channel_mass_drowning_2021" in m.cross_terms_
