@@ -105,7 +105,7 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.features import lag_features
 from crossingcast.frame import TARGET, climatology_weather, event_columns, weather_columns
-from crossingcast.models.base import BaseForecaster, Forecast
+from crossingcast.models.base import MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast, young_ongoing_event
 from crossingcast.models.distributions import (LEVEL_HORIZONS, band_level_sd, crossing_persistence, hurdle_paths,
                                                level_sd_at, level_sd_floor, monotone_level_sd)
 
@@ -205,17 +205,10 @@ class HurdleForecaster(BaseForecaster):
         number fixes it (0 = independent days).
     min_event_days : int
         An ``event_*`` column still in force on the last training day but in
-        force (non-zero) on fewer than this many training days is dropped
-        (``dropped_features_`` says so): its effect would rest on a few days'
-        weather and be carried into every forecast day while the event lasts.
-        Short events that are over (the Olympics, a fortnight's patrol
-        redeployment) keep their coefficient.  Measured: fitted at 28 April 2024 the Safety of
-        Rwanda Act (in force from 25 April) got a logit coefficient of +0.66
-        from three days, and the June-September 2024 total went from 17,339
-        (fitted a week earlier) to 30,734 (outturn 14,796); with the event
-        dropped it says 17,985.  The weekly
-        SARIMAX has the same rule in weeks
-        (:data:`crossingcast.models.sarimax.weekly.MIN_EVENT_WEEKS`).
+        force on fewer than this many training days is dropped
+        (``dropped_features_`` says why; :func:`crossingcast.models.base.young_ongoing_event`,
+        with the measurements behind the default of 28).  Events that are
+        over keep their coefficient however short.
     maxiter : int
         Maximum optimiser iterations per part.
     n_paths : int
@@ -252,7 +245,7 @@ class HurdleForecaster(BaseForecaster):
     def __init__(self, features=None, level_window: int = 56, level_lag: int = 14, level_mode: str = "anomaly",
                  train_start=None,
                  train_years: float = 4.0, calibration: str = "holdout", calibration_days: int = 365,
-                 calibration_seasons: int = 3, persistence="auto", min_event_days: int = 28,
+                 calibration_seasons: int = 3, persistence="auto", min_event_days: int = MIN_ONGOING_EVENT_DAYS,
                  maxiter: int = 200, n_paths: int = 1000, random_state: int = 0):
         self.features = features
         self.level_window = level_window
@@ -329,9 +322,8 @@ class HurdleForecaster(BaseForecaster):
             v = exog[c].to_numpy(dtype=float)
             if np.ptp(v) == 0:
                 dropped[c] = "constant in the training window"
-            elif c.startswith("event_") and v[-1] != 0 and int((v != 0).sum()) < int(self.min_event_days):
-                dropped[c] = (f"in force on only {int((v != 0).sum())} training days, up to the last one "
-                              f"(< min_event_days={int(self.min_event_days)})")
+            elif c.startswith("event_") and young_ongoing_event(v, self.min_event_days):
+                dropped[c] = young_ongoing_event(v, self.min_event_days)
             else:
                 use.append(c)
         lvl = level is not None

@@ -221,3 +221,17 @@ def test_integer_inputs_give_a_float_mean_and_errors_name_the_bad_day():
         Forecast(mean=pd.Series([1.0, np.inf, 2.0], index=IDX), quantiles=q)
     with pytest.raises(ModelError, match=r"^Forecast: quantiles and mean must share the same dates$"):
         Forecast(mean=pd.Series([1.0, 2.0], index=IDX[:2]), quantiles=q)
+
+
+def test_young_ongoing_event_rule_by_hand():
+    from crossingcast.models.base import young_ongoing_event
+
+    daily = np.r_[np.zeros(100), np.ones(27)]
+    assert young_ongoing_event(daily, 28).startswith("in force on only 27 training days")
+    assert young_ongoing_event(np.r_[np.zeros(100), np.ones(28)], 28) is None  # exactly enough days
+    assert young_ongoing_event(np.r_[np.ones(5), np.zeros(100)], 91) is None  # over: kept however short
+    assert young_ongoing_event(daily, 0) is None  # the rule switched off
+    # weekly shares: 12 full weeks and a week with 3 of 7 days in force = 87 days < 91
+    weekly = np.r_[np.zeros(20), 3 / 7, np.ones(12)]
+    assert young_ongoing_event(weekly, 91, days_per_row=7).startswith("in force on only 87 training days")
+    assert young_ongoing_event(np.r_[weekly, 1.0], 91, days_per_row=7) is None  # 94 days

@@ -67,7 +67,8 @@ from scipy import stats
 from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
-from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
+from crossingcast.models.base import (DEFAULT_QUANTILES, MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast,
+                                      young_ongoing_event)
 from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
                                                missing_level_sd, monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
@@ -172,6 +173,15 @@ class WeeklySarimax(BaseForecaster):
         Held-out years of the ``"holdout"`` calibration.
     max_level_sd : float
         Cap of the calibrated level factor's log-sd (as the season baselines).
+    min_event_days : int
+        An ``event_*`` column still in force in the last training week but in
+        force on fewer than this many training days (weekly shares × 7) gets
+        no coefficient (``dropped_features_`` says why;
+        :func:`crossingcast.models.base.young_ongoing_event`).  The default
+        (28) leaves the Safety of Rwanda Act in a 31 May 2024 fit (37 days
+        in force): the June-September total is then 32,874, against 19,624
+        with ``min_event_days=56`` (outturn 14,796); 56 days costs elsewhere
+        (docs/season_ahead.md).
 
     Attributes
     ----------
@@ -186,7 +196,8 @@ class WeeklySarimax(BaseForecaster):
                  boxcox: float = 0.25,
                  n_paths: int = 1000, n_param_draws: int = 20, random_state: int = 0, maxiter: int = 100,
                  ridge: float = 1.0, max_draw_variance_ratio: float = 4.0, level_sd_fraction: float = 1.0,
-                 level_calibration: str = "holdout", calibration_years: int = 3, max_level_sd: float = 0.6):
+                 level_calibration: str = "holdout", calibration_years: int = 3, max_level_sd: float = 0.6,
+                 min_event_days: int = MIN_ONGOING_EVENT_DAYS):
         self.order = order
         self.fourier_order = fourier_order
         self.features = features
@@ -203,6 +214,7 @@ class WeeklySarimax(BaseForecaster):
         self.level_calibration = level_calibration
         self.calibration_years = calibration_years
         self.max_level_sd = max_level_sd
+        self.min_event_days = min_event_days
 
     # ------------------------------------------------------------ helpers
     @staticmethod
@@ -323,6 +335,9 @@ class WeeklySarimax(BaseForecaster):
                 continue
             if c.startswith("event_") and min((col > 0).sum(), (col == 0).sum()) < MIN_EVENT_WEEKS:
                 dropped[c] = f"in or out of force in fewer than {MIN_EVENT_WEEKS} training weeks"
+                continue
+            if c.startswith("event_") and young_ongoing_event(col, self.min_event_days, days_per_row=7):
+                dropped[c] = young_ongoing_event(col, self.min_event_days, days_per_row=7)
                 continue
             B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
             if B.shape[1]:
