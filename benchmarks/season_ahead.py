@@ -6,8 +6,9 @@ Design (see docs/season_ahead.md):
   30 April, 15 May and 31 May of each year (default 2021-2025); each model **fitted at every origin**
   (``--refit origin``, the default here: what a user asking in May does; ``--refit year`` fits once per
   model x year at the first origin and ``update``-s at later ones, 2-3x faster), always on data to the
-  origin only; one forecast to 31 December per origin, every target read from its sample paths.  Baselines (seasonal naive, climatology, level-adjusted persistence) have a spread
-  calibrated on their own past errors at the same horizon.  ``ensemble`` pools the members' stored
+  origin only; one forecast to 31 December per origin, every target read from its sample paths.
+  Baselines (seasonal naive, climatology, level-adjusted persistence) have a spread calibrated on
+  their own past errors at the same horizon.  ``ensemble`` pools the members' stored
   path totals with weights from earlier years only (no refit).
 * **Weather-blind**: no weather data offline; every table says ``weather=none``.
 * **Peers** (``--peers``, needs ``pip install crossingcast[peers]``), on the peers' tasks only
@@ -279,6 +280,11 @@ def main(argv=None) -> int:
             print(f"\n## {target} (mean over origins; crps in arrivals{' (days)' if target == 'surge_days' else ''}, "
                   "mape/bias/worst/jump in %)\n")
             print(format_markdown(board.drop(columns=["target"]), "%.4g"))
+    by_year = res.skill_by_year("rest_of_season")
+    if len(by_year):
+        print("\n## rest_of_season skill by year against the best baseline (years are the independent cases: wins "
+              "and the exact sign-flip p-value of the mean yearly CRPS difference)\n")
+        print(format_markdown(by_year, "%.3g"))
     print("\n## Peers' tasks: signed % error per year and MAPE (30 Apr -> 1 May-20 Aug; 31 May -> Jun-Sep)\n")
     peer_board = peer_table(res, peers)
     print(format_markdown(peer_board, "%.3g"))

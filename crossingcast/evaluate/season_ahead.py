@@ -356,6 +356,43 @@ class SeasonAheadResult:
                 cols[target] = b.set_index("model")["skill"]
         return pd.DataFrame(cols).reindex(self.models)
 
+    def skill_by_year(self, target: str = "rest_of_season") -> pd.DataFrame:
+        """Each model against the best baseline, season by season: is the skill more than one good year?
+
+        Origins of one year share one season, so the years, not the origins,
+        are the independent cases.  Per model: the mean CRPS of each year,
+        the yearly skill ``1 - crps / crps(reference)``, the number of years
+        the model's CRPS is lower, and the exact sign-flip p-value of the mean
+        yearly CRPS difference
+        (:func:`~crossingcast.evaluate.metrics.paired_sign_flip`; with five
+        years it cannot go below 0.0625).  The reference is the baseline with
+        the lowest mean CRPS over all origins (as in :meth:`leaderboard`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``model, reference, skill_<year>..., years, wins, p_two_sided``,
+            the reference's row first.  Empty when no baseline was run.
+        """
+        board = self.leaderboard(target)
+        base = board[board["model"].isin(_BASELINES)]
+        if not len(base):
+            return pd.DataFrame()
+        ref = str(base["model"].iloc[0])
+        per_year = self.totals(target).pivot_table(index="model", columns="year", values="crps", aggfunc="mean")
+        rows = []
+        for name in [ref] + [m for m in board["model"] if m != ref]:
+            years = [y for y in per_year.columns if np.isfinite(per_year.loc[name, y])
+                     and np.isfinite(per_year.loc[ref, y])]
+            a = per_year.loc[name, years].to_numpy(float)
+            b = per_year.loc[ref, years].to_numpy(float)
+            row = {"model": name, "reference": ref}
+            row.update({f"skill_{y}": float(1.0 - ai / bi) for y, ai, bi in zip(years, a, b)})
+            test = M.paired_sign_flip(a, b) if years else {"n": 0, "wins_a": 0, "p_two_sided": float("nan")}
+            row.update({"years": test["n"], "wins": test["wins_a"], "p_two_sided": test["p_two_sided"]})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def pit_histogram(self, target: str = "rest_of_season", bins: int = 10) -> pd.DataFrame:
         """Counts of PIT values in ``bins`` equal bins of [0, 1], model × bin (flat = calibrated)."""
         t = self.totals(target)

@@ -88,9 +88,9 @@ weather calibration.  With ``calibration="none"`` (or when the window is too
 short for a hold-out) ``level_sd = 0`` and the reason is recorded in
 ``calibration_``.  Figures: docs/models.md.
 
-Measured before issue 15 (two seasons, one 14-day-block value) on the same six origins with the defaults: the Apr-Sep / Jul-Sep
-totals fell inside their 80% interval 5 times out of 6 (the miss: from
-2023-03-31, 9,800 forecast, interval 1,700..20,600, actual 21,037); the
+Measured before issue 15 (two seasons, one 14-day-block value) on the same
+six origins with the defaults: the Apr-Sep / Jul-Sep totals fell inside their
+80% interval 5 times out of 6 (the miss: from 2023-03-31, 9,800 forecast, interval 1,700..20,600, actual 21,037); the
 80% intervals are wide (e.g. 8,100..19,600 for Jul-Sep 2024, actual 11,755)
 because year-to-year level shifts are large and not predictable here.
 """

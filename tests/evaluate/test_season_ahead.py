@@ -173,3 +173,31 @@ def test_bad_input(frame):
         season_ahead_backtest(frame, ["persistence"], refit="summer")
     with pytest.raises(ValueError):
         season_ahead_backtest(frame, ["persistence", "ensemble"], years=(2024,), origins=["05-31"])
+
+
+def test_skill_by_year_by_hand():
+    """Yearly mean CRPS against the best baseline, paired over years (values worked by hand)."""
+    from crossingcast.evaluate.season_ahead import SeasonAheadResult
+
+    rows = []
+    # (model, year, origin, crps): persistence 15 then 10 per year; "hurdle" 6 then 12
+    cases = [("persistence", 2024, "2024-05-05", 10.0), ("persistence", 2024, "2024-05-12", 20.0),
+             ("persistence", 2025, "2025-05-04", 10.0),
+             ("hurdle", 2024, "2024-05-05", 6.0), ("hurdle", 2024, "2024-05-12", 6.0),
+             ("hurdle", 2025, "2025-05-04", 12.0)]
+    for model, year, origin, crps in cases:
+        rows.append({"model": model, "year": year, "origin": pd.Timestamp(origin), "target": "rest_of_season",
+                     "crps": crps, "mean": 100.0, "known": 0.0, "actual": 100.0, "known_actual": 0.0,
+                     "pct_error": 0.0, "abs_pct_error": 0.0, "covered80": True, "pit": 0.5})
+    res = SeasonAheadResult(per_origin=pd.DataFrame(rows))
+    t = res.skill_by_year().set_index("model")
+    assert list(t.index) == ["persistence", "hurdle"] and (t["reference"] == "persistence").all()
+    # pooled over the 3 origins the hurdle leads (8 vs 13.3), but by year it wins 2024 and loses 2025:
+    assert t.loc["hurdle", "skill_2024"] == pytest.approx(1 - 6 / 15)
+    assert t.loc["hurdle", "skill_2025"] == pytest.approx(1 - 12 / 10)
+    assert t.loc["hurdle", "wins"] == 1 and t.loc["hurdle", "years"] == 2
+    # differences (-9, +2): sign patterns give |mean| 3.5, 5.5, 5.5, 3.5 -> all >= 3.5
+    assert t.loc["hurdle", "p_two_sided"] == 1.0
+    assert t.loc["persistence", "skill_2024"] == 0.0
+    # no baseline run: nothing to compare with
+    assert SeasonAheadResult(per_origin=pd.DataFrame(rows).assign(model="hurdle")).skill_by_year().empty
