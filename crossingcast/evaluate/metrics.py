@@ -389,7 +389,7 @@ def paired_sign_flip(loss_a, loss_b) -> dict:
     ----------
     loss_a, loss_b : array-like
         Losses of the two models on the same cases (e.g. absolute % errors
-        of a season total per year).  At most 20 cases.
+        of a season total per year).  At most 16 cases.
 
     Returns
     -------
@@ -401,14 +401,14 @@ def paired_sign_flip(loss_a, loss_b) -> dict:
     Raises
     ------
     ValueError
-        Different lengths, no case, more than 20 cases, or a non-finite loss.
+        Different lengths, no case, more than 16 cases, or a non-finite loss.
     """
     a = np.asarray(loss_a, dtype=float).ravel()
     b = np.asarray(loss_b, dtype=float).ravel()
     if a.shape != b.shape or a.size == 0:
         raise ValueError(f"paired_sign_flip: needs two loss arrays of one length >= 1, got {a.size} and {b.size}")
-    if a.size > 20:
-        raise ValueError(f"paired_sign_flip: exact enumeration of 2**n sign patterns is for n <= 20, got {a.size}")
+    if a.size > 16:
+        raise ValueError(f"paired_sign_flip: exact enumeration of 2**n sign patterns is for n <= 16, got {a.size}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("paired_sign_flip: every loss must be finite (drop the cases a model could not forecast)")
     d = a - b

@@ -290,5 +290,30 @@ def test_paired_sign_flip_rejects_bad_input():
         M.paired_sign_flip([1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="finite"):
         M.paired_sign_flip([1.0, np.nan], [1.0, 2.0])
-    with pytest.raises(ValueError, match="n <= 20"):
-        M.paired_sign_flip(np.zeros(21), np.ones(21))
+    with pytest.raises(ValueError, match="n <= 16"):
+        M.paired_sign_flip(np.zeros(17), np.ones(17))
+    assert M.paired_sign_flip(np.zeros(16), np.ones(16))["p_two_sided"] == pytest.approx(2 / 2 ** 16)
+    with pytest.raises(ValueError, match="^paired_sign_flip: every loss must be finite"):
+        M.paired_sign_flip([1.0, np.inf], [1.0, 2.0])
+    with pytest.raises(ValueError, match="^paired_sign_flip: needs two loss arrays"):
+        M.paired_sign_flip([], [])
+
+
+def test_paired_sign_flip_edge_cases():
+    # one case is allowed (p = 1: both sign patterns reach the observed |mean|)
+    assert M.paired_sign_flip([1.0], [2.0]) == {"n": 1, "mean_diff": -1.0, "wins_a": 1, "p_two_sided": 1.0,
+                                                 "p_min": 1.0}
+    # identical losses: no evidence either way, and no smaller p-value is possible
+    r = M.paired_sign_flip([1.0, 2.0], [1.0, 2.0])
+    assert r["p_two_sided"] == 1.0 and r["p_min"] == 1.0 and r["wins_a"] == 0
+    # a tie (d = 0) and a loss (d = +0.5) are not wins
+    assert M.paired_sign_flip([1.0, 1.0, 1.5], [1.0, 2.0, 1.0])["wins_a"] == 1
+    # boolean losses (e.g. "interval missed") are numbers, not booleans (numpy cannot subtract booleans)
+    r = M.paired_sign_flip(np.array([False, False, True]), np.array([True, True, True]))
+    assert r["mean_diff"] == pytest.approx(-2 / 3) and r["wins_a"] == 2
+    # ties computed in floating point count as ties: for d = (x, -y, y) the patterns (+,-,+) and (+,+,-)
+    # have the same mean x/3 in exact arithmetic, but x - y + y and x + y - y differ in the last bits; with
+    # y < x, 6 of the 8 patterns reach |mean| >= x/3 (not (x, -y, -y) and (-x, y, y): |x - 2y| < x)
+    for x, y in ((0.7, 0.6), (3397.7, 1441.94)):  # the second needs a tolerance relative to the losses' size
+        r = M.paired_sign_flip([x, -y, y], [0.0, 0.0, 0.0])
+        assert r["p_two_sided"] == pytest.approx(6 / 8), (x, y)
