@@ -322,8 +322,8 @@ class HurdleForecaster(BaseForecaster):
             v = exog[c].to_numpy(dtype=float)
             if np.ptp(v) == 0:
                 dropped[c] = "constant in the training window"
-            elif c.startswith("event_") and young_ongoing_event(v, self.min_event_days):
-                dropped[c] = young_ongoing_event(v, self.min_event_days)
+            elif c.startswith("event_") and (why := young_ongoing_event(v, self.min_event_days)):
+                dropped[c] = why
             else:
                 use.append(c)
         lvl = level is not None

@@ -336,8 +336,8 @@ class WeeklySarimax(BaseForecaster):
             if c.startswith("event_") and min((col > 0).sum(), (col == 0).sum()) < MIN_EVENT_WEEKS:
                 dropped[c] = f"in or out of force in fewer than {MIN_EVENT_WEEKS} training weeks"
                 continue
-            if c.startswith("event_") and young_ongoing_event(col, self.min_event_days, days_per_row=7):
-                dropped[c] = young_ongoing_event(col, self.min_event_days, days_per_row=7)
+            if c.startswith("event_") and (why := young_ongoing_event(col, self.min_event_days, days_per_row=7)):
+                dropped[c] = why
                 continue
             B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
             if B.shape[1]:
