@@ -48,7 +48,15 @@ refitting**: per origin the stored path totals of the members are pooled
 on the rest-of-season totals of **earlier years only**
 (:func:`crossingcast.models.ensemble.crps_weights`; equal weights in the
 first year, and equal weights whenever they beat the optimised ones in a
-leave-one-year-out check over the earlier years).
+leave-one-year-out check over the earlier years).  The same run also gives
+``ensemble_qa``: the members' equal-weight **quantile average**
+(:func:`crossingcast.models.ensemble.quantile_average`: sorted path totals
+averaged rank by rank, so members that disagree about the level do not widen
+it as they widen a pool), its mean the members' mean, its spread scaled about
+that mean by a factor in [0.2, 1] with the lowest CRPS on the rest-of-season
+totals of earlier years (:func:`~crossingcast.models.ensemble.crps_spread_scale`;
+1 in the first year; the factor per year is the ``qa_scale`` column of
+``ensemble_weights``).  It exists in the backtest only (no live forecaster yet).
 """
 
 from __future__ import annotations
@@ -215,8 +223,15 @@ def _loyo_equal_wins(cases_by_year: dict[int, list], k: int) -> bool:
 
 
 def _ensemble(records: list[dict], members: list[str], random_state: int) -> tuple[list[dict], pd.DataFrame]:
-    """Pool the members' stored samples per origin/target; weights from earlier years only."""
-    from crossingcast.models.ensemble import crps_weights, pool_samples
+    """Pool the members' stored samples per origin/target; weights from earlier years only.
+
+    Two combinations: ``ensemble`` (linear pool, CRPS weights) and
+    ``ensemble_qa`` (equal-weight quantile average, its spread scaled by a
+    factor in [0.2, 1] fitted to the rest-of-season totals of earlier years;
+    1 in the first year).
+    """
+    from crossingcast.models.ensemble import (crps_spread_scale, crps_weights, pool_samples, quantile_average,
+                                              scale_spread)
 
     by = {(r["model"], r["origin"], r["target"]): r for r in records}
     years = sorted({r["year"] for r in records})
@@ -236,8 +251,12 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             w, source = np.full(k, 1.0 / k), "equal (won leave-one-year-out)"
         else:
             w, source = crps_weights([c for cs in past.values() for c in cs]), "crps-optimal"
+        qa_past = [(quantile_average([by[(m, o, t)]["samples"] for m in members]),
+                    float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
+                   for (o, t) in keys if o.year < year and t == "rest_of_season"]
+        qa_scale = crps_spread_scale(qa_past) if qa_past else 1.0
         wrows.append({"year": year, "source": source, "past_years": ",".join(map(str, sorted(past))),
-                      **{m: float(v) for m, v in zip(members, w)}})
+                      **{m: float(v) for m, v in zip(members, w)}, "qa_scale": qa_scale})
         for (o, t) in keys:
             if o.year != year:
                 continue
@@ -249,6 +268,11 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             base.update({"model": "ensemble", "mean": float(sum(wk * r["mean"] for wk, r in zip(w, recs))),
                          "samples": pooled, "how": "pooled", "seconds": 0.0})
             out.append(base)
+            qa_mean = float(np.mean([r["mean"] for r in recs]))
+            qa = dict(recs[0])
+            qa.update({"model": "ensemble_qa", "mean": qa_mean, "how": "quantile-averaged", "seconds": 0.0,
+                       "samples": scale_spread(quantile_average([r["samples"] for r in recs]), qa_mean, qa_scale)})
+            out.append(qa)
     return out, pd.DataFrame(wrows)
 
 
@@ -542,14 +566,15 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     wall = time.perf_counter() - t0
     per_origin = pd.DataFrame([_score(r) for r in records])
     per_origin["weather"] = label
-    order = {n: i for i, n in enumerate(list(specs) + ["ensemble"])}
+    order = {n: i for i, n in enumerate(list(specs) + ["ensemble", "ensemble_qa"])}
     per_origin["_o"] = per_origin["model"].map(order)
     per_origin["_t"] = per_origin["target"].map({t: i for i, t in enumerate(TARGETS)})
     per_origin = per_origin.sort_values(["_o", "origin", "_t"], kind="mergesort").drop(columns=["_o", "_t"])
     per_origin = per_origin.reset_index(drop=True)
     samples = {(r["model"], r["origin"], r["target"]): r["samples"] for r in records}
     settings = {"years": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "refit": refit,
-                "weather": weather, "weather_label": label, "models": list(specs) + (["ensemble"] if want_ens else []),
+                "weather": weather, "weather_label": label,
+                "models": list(specs) + (["ensemble", "ensemble_qa"] if want_ens else []),
                 "ensemble_members": members if want_ens else [], "random_state": random_state,
                 "n_jobs": n_jobs, "frame_at": getattr(frame_at, "__name__", None) if frame_at else None}
     return SeasonAheadResult(per_origin=per_origin, samples=samples, ensemble_weights=weights, settings=settings,

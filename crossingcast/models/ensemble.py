@@ -37,7 +37,7 @@ from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
 
 __all__ = ["EnsembleForecaster", "crps_weights", "pool_samples", "mean_abs_diff", "load_weights",
-           "DEFAULT_MEMBERS"]
+           "DEFAULT_MEMBERS", "quantile_average", "scale_spread", "crps_spread_scale"]
 
 #: Default members of ``make_forecaster("ensemble")``.
 DEFAULT_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm")
@@ -126,6 +126,81 @@ def pool_samples(samples: Sequence[np.ndarray], weights: Sequence[float], random
         sel = pick == k
         out[sel] = a[sel]
     return out
+
+
+def quantile_average(samples: Sequence[np.ndarray], weights: Sequence[float] | None = None) -> np.ndarray:
+    """Quantile averaging ("Vincentization") of 1-D samples: the weighted mean of the members' quantiles.
+
+    Each member's sample is sorted and thinned to the length ``n`` of the
+    shortest (evenly spaced order statistics); element *i* of the result is
+    ``sum_k w_k * sorted_k[i]``.  Its mean is the weighted mean of the
+    members' means (exactly, when the samples are equally long) and its spread
+    is the weighted mean of their spreads: members that disagree about the
+    level do not widen it, as they do a linear pool's (Lichtendahl,
+    Grushka-Cockayne & Winkler 2013, "Is it better to average probabilities
+    or quantiles?", Management Science 59(7)).
+
+    Parameters
+    ----------
+    samples : sequence of array-like
+        One 1-D sample per member (e.g. season totals of the sample paths).
+    weights : sequence of float, optional
+        Non-negative, summing to 1; default equal weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted sample of length ``n``.
+    """
+    arrays = [np.sort(np.asarray(x, dtype=float).ravel()) for x in samples]
+    if not arrays or min(a.size for a in arrays) == 0:
+        raise ValueError("quantile_average: needs at least one non-empty sample per member")
+    k = len(arrays)
+    w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+        raise ValueError(f"quantile_average: weights must be {k} non-negative numbers summing to 1, got {w.tolist()}")
+    n = min(a.size for a in arrays)
+    thinned = [a[np.linspace(0, a.size - 1, n).round().astype(int)] for a in arrays]
+    return np.tensordot(w, np.vstack(thinned), axes=1)
+
+
+def scale_spread(samples: np.ndarray, mean: float, scale: float) -> np.ndarray:
+    """``max(mean + scale * (samples - samples.mean()), 0)``: the spread scaled about an exact mean.
+
+    With ``0 <= scale <= 1``, non-negative samples and ``mean`` equal to their
+    own mean the result is a convex combination of each sample and the mean:
+    non-negative, with mean ``mean`` exactly.  When ``mean`` lies below the
+    samples' own mean (the exact mean of a combination against the mean of
+    its finite sample), a value can fall below 0; it is set to 0, which moves
+    the sample's mean up by at most that amount.
+    """
+    if not 0.0 <= float(scale) <= 1.0:
+        raise ValueError(f"scale_spread: scale must be in [0, 1] (the spread is only narrowed), got {scale}")
+    x = np.asarray(samples, dtype=float)
+    return np.maximum(float(mean) + float(scale) * (x - x.mean()), 0.0)
+
+
+def crps_spread_scale(cases: Sequence[tuple[np.ndarray, float, float]],
+                      grid: Sequence[float] = tuple(np.round(np.arange(0.2, 1.0001, 0.05), 2))) -> float:
+    """The spread scale on ``grid`` with the lowest mean CRPS over past ``cases`` ``(samples, mean, actual)``.
+
+    A one-parameter post-processing of a combined forecast, estimated on
+    past cases only (in the season-ahead backtest: the rest-of-season totals
+    of earlier years).  Each case's CRPS is divided by its actual (at least 1),
+    so that large seasons do not dominate.  Ties go to the larger scale.
+    """
+    if not cases:
+        raise ValueError("crps_spread_scale: needs at least one past case")
+
+    def crps(x: np.ndarray, y: float) -> float:  # the sample CRPS, E|X - y| - E|X - X'| / 2
+        return float(np.mean(np.abs(x - y))) - 0.5 * mean_abs_diff(x, x)
+
+    best, best_score = None, np.inf
+    for g in sorted((float(v) for v in grid), reverse=True):
+        score = float(np.mean([crps(scale_spread(s, m, g), a) / max(a, 1.0) for s, m, a in cases]))
+        if score < best_score - 1e-12:
+            best, best_score = g, score
+    return float(best)
 
 
 def load_weights() -> dict | None:

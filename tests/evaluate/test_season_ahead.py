@@ -113,6 +113,24 @@ def test_pooled_ensemble_weights_from_earlier_years_only(frame):
                                  origins=["04-30", "05-31", "06-28"], ensemble_members=["climatology", "persistence"])
     w2 = res2.ensemble_weights.set_index("year")
     assert w2.loc[2024, "climatology"] == pytest.approx(w.loc[2024, "climatology"])
+    # ensemble_qa: equal-weight quantile average, spread scale from earlier years only (1 in the first year)
+    from crossingcast.models.ensemble import crps_spread_scale, quantile_average, scale_spread
+
+    assert w.loc[2023, "qa_scale"] == 1.0 and w2.loc[2024, "qa_scale"] == w.loc[2024, "qa_scale"]
+    past = []
+    for o in sorted({o for o in po["origin"] if o.year == 2023}):
+        mem = po[(po["origin"] == o) & (po["target"] == "rest_of_season")].set_index("model")
+        past.append((quantile_average([res.samples[(m, o, "rest_of_season")] for m in ("climatology", "persistence")]),
+                     (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2,
+                     mem.loc["climatology", "actual"]))
+    assert w.loc[2024, "qa_scale"] == crps_spread_scale(past)
+    for (o, t), g in po.groupby(["origin", "target"]):
+        mem = g.set_index("model")
+        mean = (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2
+        assert mem.loc["ensemble_qa", "mean"] == pytest.approx(mean, rel=1e-12)
+        expect = scale_spread(quantile_average([res.samples[("climatology", o, t)],
+                                                res.samples[("persistence", o, t)]]), mean, w.loc[o.year, "qa_scale"])
+        np.testing.assert_allclose(res.samples[("ensemble_qa", o, t)], expect)
 
 
 LEAK_MODELS = {

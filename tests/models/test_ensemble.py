@@ -83,3 +83,42 @@ def test_ensemble_weight_sources(frame):
             EnsembleForecaster(members=("hurdle", "gbm"), weights=bad)._resolve_weights(["hurdle", "gbm"])
     with pytest.raises(ModelError):
         EnsembleForecaster(members=("ensemble", "gbm")).fit(frame.loc[:"2024-05-31"])
+
+
+def test_quantile_average_by_hand():
+    from crossingcast.models.ensemble import quantile_average
+
+    # sorted (1, 2, 3) and (10, 20, 30): equal weights average the order statistics
+    np.testing.assert_allclose(quantile_average([[3, 1, 2], [30, 10, 20]]), [5.5, 11.0, 16.5])
+    np.testing.assert_allclose(quantile_average([[3, 1, 2], [30, 10, 20]], [0.9, 0.1]), [1.9, 3.8, 5.7])
+    # members that disagree about the level: a linear pool spans both, the quantile average does not widen
+    a, b = np.arange(100.0), np.arange(100.0) + 1000.0
+    qa = quantile_average([a, b])
+    assert np.ptp(qa) == pytest.approx(np.ptp(a)) and qa.mean() == pytest.approx((a.mean() + b.mean()) / 2)
+    # a longer sample is thinned to evenly spaced order statistics of the shorter one's length
+    np.testing.assert_allclose(quantile_average([[0.0, 4.0], [0.0, 1.0, 2.0, 3.0, 4.0]]), [0.0, 4.0])
+    with pytest.raises(ValueError, match="summing to 1"):
+        quantile_average([[1.0], [2.0]], [0.7, 0.7])
+    with pytest.raises(ValueError, match="non-empty"):
+        quantile_average([[1.0], []])
+
+
+def test_scale_spread_and_its_crps_scale_by_hand():
+    from crossingcast.models.ensemble import crps_spread_scale, scale_spread
+
+    x = np.array([0.0, 10.0, 20.0])
+    # about the exact mean 12 (not the sample mean 10): 12 + 0.5 * (-10, 0, 10)
+    np.testing.assert_allclose(scale_spread(x, 12.0, 0.5), [7.0, 12.0, 17.0])
+    assert scale_spread(x, 12.0, 0.5).mean() == pytest.approx(12.0)
+    # a mean below the sample's own: 10 + (-50, 50) -> (-40, 60); the negative total is set to 0
+    np.testing.assert_allclose(scale_spread(np.array([0.0, 100.0]), 10.0, 1.0), [0.0, 60.0])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        scale_spread(x, 10.0, 1.5)
+    # a sample centred on the outcome: the sharpest scale on the grid wins (CRPS falls with the spread)
+    centred = [(np.array([90.0, 100.0, 110.0]), 100.0, 100.0)]
+    assert crps_spread_scale(centred, grid=(0.2, 0.5, 1.0)) == 0.2
+    # an outcome far out: the widest scale wins
+    far = [(np.array([90.0, 100.0, 110.0]), 100.0, 200.0)]
+    assert crps_spread_scale(far, grid=(0.2, 0.5, 1.0)) == 1.0
+    with pytest.raises(ValueError, match="past case"):
+        crps_spread_scale([])
