@@ -41,9 +41,10 @@ BASELINE_NAMES = ("seasonal_naive", "climatology", "persistence")
 #: Winner of the 14-day rolling-origin board (lowest weekly-total RMSE, benchmarks/accuracy.py).
 BEST_SHORT_MODEL = "gbm"
 
-#: Season-ahead choice (see docs/models.md, "Choosing a model"): provisional — persistence had the lowest
-#: CRPS of rest-of-season totals among the baselines measured (notebook 05); the full board with the
-#: statistical models (benchmarks/season_ahead.py) was not completed on this machine.
+#: Season-ahead choice (see docs/models.md, "Choosing a model"): persistence has the lowest CRPS of
+#: rest-of-season totals among the forecasters available live (benchmarks/season_ahead.py, 122 origins
+#: 2021-2025). The backtest-only ``ensemble_qa`` (quantile average of five members) scores lower still,
+#: but is not a forecaster yet.
 BEST_SEASON_MODEL = "persistence"
 
 #: Horizons (days ahead of the last observed day) up to this use :data:`BEST_SHORT_MODEL`; longer ones
