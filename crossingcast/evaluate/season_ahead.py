@@ -53,10 +53,10 @@ leave-one-year-out check over the earlier years).  The same run also gives
 (:func:`crossingcast.models.ensemble.quantile_average`: sorted path totals
 averaged rank by rank, so members that disagree about the level do not widen
 it as they widen a pool), its mean the members' mean, its spread scaled about
-that mean by a factor in [0.2, 1] with the lowest CRPS on the rest-of-season
+that mean by a factor in [0.2, 1] with the lowest CRPS on the same target's
 totals of earlier years (:func:`~crossingcast.models.ensemble.crps_spread_scale`;
-1 in the first year; the factor per year is the ``qa_scale`` column of
-``ensemble_weights``).  It exists in the backtest only (no live forecaster yet).
+1 in the first year; the factors per year are the ``qa_scale_<target>``
+columns of ``ensemble_weights``).  It exists in the backtest only (no live forecaster yet).
 """
 
 from __future__ import annotations
@@ -227,8 +227,8 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
 
     Two combinations: ``ensemble`` (linear pool, CRPS weights) and
     ``ensemble_qa`` (equal-weight quantile average, its spread scaled by a
-    factor in [0.2, 1] fitted to the rest-of-season totals of earlier years;
-    1 in the first year).
+    factor in [0.2, 1] fitted per target to that target's totals of earlier
+    years; 1 in the first year).
     """
     from crossingcast.models.ensemble import (crps_spread_scale, crps_weights, pool_samples, quantile_average,
                                               scale_spread)
@@ -251,12 +251,15 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             w, source = np.full(k, 1.0 / k), "equal (won leave-one-year-out)"
         else:
             w, source = crps_weights([c for cs in past.values() for c in cs]), "crps-optimal"
-        qa_past = [(quantile_average([by[(m, o, t)]["samples"] for m in members]),
-                    float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
-                   for (o, t) in keys if o.year < year and t == "rest_of_season"]
-        qa_scale = crps_spread_scale(qa_past) if qa_past else 1.0
+        qa_scale = {}
+        for target in TARGETS:  # one spread factor per target, from that target's totals of earlier years
+            qa_past = [(quantile_average([by[(m, o, t)]["samples"] for m in members]),
+                        float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
+                       for (o, t) in keys if o.year < year and t == target]
+            qa_scale[target] = crps_spread_scale(qa_past) if qa_past else 1.0
         wrows.append({"year": year, "source": source, "past_years": ",".join(map(str, sorted(past))),
-                      **{m: float(v) for m, v in zip(members, w)}, "qa_scale": qa_scale})
+                      **{m: float(v) for m, v in zip(members, w)},
+                      **{f"qa_scale_{t}": v for t, v in qa_scale.items()}})
         for (o, t) in keys:
             if o.year != year:
                 continue
@@ -271,7 +274,8 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             qa_mean = float(np.mean([r["mean"] for r in recs]))
             qa = dict(recs[0])
             qa.update({"model": "ensemble_qa", "mean": qa_mean, "how": "quantile-averaged", "seconds": 0.0,
-                       "samples": scale_spread(quantile_average([r["samples"] for r in recs]), qa_mean, qa_scale)})
+                       "samples": scale_spread(quantile_average([r["samples"] for r in recs]), qa_mean,
+                                               qa_scale[t])})
             out.append(qa)
     return out, pd.DataFrame(wrows)
 

@@ -116,20 +116,23 @@ def test_pooled_ensemble_weights_from_earlier_years_only(frame):
     # ensemble_qa: equal-weight quantile average, spread scale from earlier years only (1 in the first year)
     from crossingcast.models.ensemble import crps_spread_scale, quantile_average, scale_spread
 
-    assert w.loc[2023, "qa_scale"] == 1.0 and w2.loc[2024, "qa_scale"] == w.loc[2024, "qa_scale"]
-    past = []
-    for o in sorted({o for o in po["origin"] if o.year == 2023}):
-        mem = po[(po["origin"] == o) & (po["target"] == "rest_of_season")].set_index("model")
-        past.append((quantile_average([res.samples[(m, o, "rest_of_season")] for m in ("climatology", "persistence")]),
-                     (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2,
-                     mem.loc["climatology", "actual"]))
-    assert w.loc[2024, "qa_scale"] == crps_spread_scale(past)
+    assert w.loc[2023, "qa_scale_rest_of_season"] == 1.0 and w.loc[2023, "qa_scale_year"] == 1.0
+    assert w2.loc[2024, "qa_scale_rest_of_season"] == w.loc[2024, "qa_scale_rest_of_season"]
+    for target in ("rest_of_season", "year"):  # each target's factor from its own totals of 2023 only
+        past = []
+        for o in sorted({o for o in po["origin"] if o.year == 2023}):
+            mem = po[(po["origin"] == o) & (po["target"] == target)].set_index("model")
+            past.append((quantile_average([res.samples[(m, o, target)] for m in ("climatology", "persistence")]),
+                         (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2,
+                         mem.loc["climatology", "actual"]))
+        assert w.loc[2024, f"qa_scale_{target}"] == crps_spread_scale(past)
     for (o, t), g in po.groupby(["origin", "target"]):
         mem = g.set_index("model")
         mean = (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2
         assert mem.loc["ensemble_qa", "mean"] == pytest.approx(mean, rel=1e-12)
         expect = scale_spread(quantile_average([res.samples[("climatology", o, t)],
-                                                res.samples[("persistence", o, t)]]), mean, w.loc[o.year, "qa_scale"])
+                                                res.samples[("persistence", o, t)]]), mean,
+                              w.loc[o.year, f"qa_scale_{t}"])
         np.testing.assert_allclose(res.samples[("ensemble_qa", o, t)], expect)
 
 
