@@ -288,7 +288,8 @@ def main(argv=None) -> int:
     print("\n## Peers' tasks: signed % error per year and MAPE (30 Apr -> 1 May-20 Aug; 31 May -> Jun-Sep)\n")
     peer_board = peer_table(res, peers)
     print(format_markdown(peer_board, "%.3g"))
-    best = str(res.leaderboard("rest_of_season")["model"].iloc[0])
+    board = res.leaderboard("rest_of_season")
+    best = str(board["model"].iloc[0])
     paired = paired_table(peer_board, best)
     if len(paired):
         print(f"\n## {best} against each model on the peers' tasks, paired by year "
@@ -309,7 +310,6 @@ def main(argv=None) -> int:
         doc = write_weights(res, path, "python benchmarks/season_ahead.py " + " ".join(argv or sys.argv[1:]),
                             frame)
         print(f"\nwrote {path.name}: {doc['weights']}")
-    board = res.leaderboard("rest_of_season")
     base = board[board["model"].isin(BASELINE_NAMES)]["crps"].min()
     skill = 1 - float(board["crps"].iloc[0]) / float(base)
     js = res.totals("jun_sep", origin="05-31")

@@ -81,6 +81,8 @@ TARGETS = ("rest_of_season", "jun_sep", "may_aug20", "year", "surge_days")
 SURGE_THRESHOLD = 500
 FIXED_ORIGINS = ("04-30", "05-15", "05-31")
 DEFAULT_ENSEMBLE_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm", "level")
+#: The combinations pooled from the members' stored samples (no refit), in table order.
+_POOLED = ("ensemble", "ensemble_qa")
 _BASELINES = ("seasonal_naive", "climatology", "persistence")
 _DAY = pd.Timedelta(days=1)
 
@@ -238,6 +240,10 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
     keys = sorted({(r["origin"], r["target"]) for r in records if r["model"] == members[0]})
     keys = [kt for kt in keys if all((m, *kt) in by for m in members)]
     k = len(members)
+    # per origin/target, once: the members' equal-weight quantile average, their mean mean, the outcome
+    qa_base = {(o, t): (quantile_average([by[(m, o, t)]["samples"] for m in members]),
+                        float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
+               for (o, t) in keys}
     out, wrows = [], []
     for year in years:
         past: dict[int, list] = {}
@@ -253,9 +259,7 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             w, source = crps_weights([c for cs in past.values() for c in cs]), "crps-optimal"
         qa_scale = {}
         for target in TARGETS:  # one spread factor per target, from that target's totals of earlier years
-            qa_past = [(quantile_average([by[(m, o, t)]["samples"] for m in members]),
-                        float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
-                       for (o, t) in keys if o.year < year and t == target]
+            qa_past = [qa_base[(o, t)] for (o, t) in keys if o.year < year and t == target]
             qa_scale[target] = crps_spread_scale(qa_past) if qa_past else 1.0
         wrows.append({"year": year, "source": source, "past_years": ",".join(map(str, sorted(past))),
                       **{m: float(v) for m, v in zip(members, w)},
@@ -271,11 +275,10 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             base.update({"model": "ensemble", "mean": float(sum(wk * r["mean"] for wk, r in zip(w, recs))),
                          "samples": pooled, "how": "pooled", "seconds": 0.0})
             out.append(base)
-            qa_mean = float(np.mean([r["mean"] for r in recs]))
+            qa_samples, qa_mean, _ = qa_base[(o, t)]
             qa = dict(recs[0])
             qa.update({"model": "ensemble_qa", "mean": qa_mean, "how": "quantile-averaged", "seconds": 0.0,
-                       "samples": scale_spread(quantile_average([r["samples"] for r in recs]), qa_mean,
-                                               qa_scale[t])})
+                       "samples": scale_spread(qa_samples, qa_mean, qa_scale[t])})
             out.append(qa)
     return out, pd.DataFrame(wrows)
 
@@ -570,7 +573,7 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     wall = time.perf_counter() - t0
     per_origin = pd.DataFrame([_score(r) for r in records])
     per_origin["weather"] = label
-    order = {n: i for i, n in enumerate(list(specs) + ["ensemble", "ensemble_qa"])}
+    order = {n: i for i, n in enumerate(list(specs) + list(_POOLED))}
     per_origin["_o"] = per_origin["model"].map(order)
     per_origin["_t"] = per_origin["target"].map({t: i for i, t in enumerate(TARGETS)})
     per_origin = per_origin.sort_values(["_o", "origin", "_t"], kind="mergesort").drop(columns=["_o", "_t"])
@@ -578,7 +581,7 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     samples = {(r["model"], r["origin"], r["target"]): r["samples"] for r in records}
     settings = {"years": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "refit": refit,
                 "weather": weather, "weather_label": label,
-                "models": list(specs) + (["ensemble", "ensemble_qa"] if want_ens else []),
+                "models": list(specs) + (list(_POOLED) if want_ens else []),
                 "ensemble_members": members if want_ens else [], "random_state": random_state,
                 "n_jobs": n_jobs, "frame_at": getattr(frame_at, "__name__", None) if frame_at else None}
     return SeasonAheadResult(per_origin=per_origin, samples=samples, ensemble_weights=weights, settings=settings,

@@ -192,8 +192,9 @@ def crps_spread_scale(cases: Sequence[tuple[np.ndarray, float, float]],
     if not cases:
         raise ValueError("crps_spread_scale: needs at least one past case")
 
-    def crps(x: np.ndarray, y: float) -> float:  # the sample CRPS, E|X - y| - E|X - X'| / 2
-        return float(np.mean(np.abs(x - y))) - 0.5 * mean_abs_diff(x, x)
+    def crps(x: np.ndarray, y: float) -> float:  # one member's CRPS from the pool's terms: a - b / 2
+        a, b = _terms([x], y)
+        return float(a[0] - 0.5 * b[0, 0])
 
     best, best_score = None, np.inf
     for g in sorted((float(v) for v in grid), reverse=True):
