@@ -9,7 +9,8 @@ Design (see docs/season_ahead.md):
   origin only; one forecast to 31 December per origin, every target read from its sample paths.
   Baselines (seasonal naive, climatology, level-adjusted persistence) have a spread calibrated on
   their own past errors at the same horizon.  ``ensemble`` pools the members' stored
-  path totals with weights from earlier years only (no refit).
+  path totals with weights from earlier years only, ``ensemble_qa`` averages their quantiles with a
+  spread factor from earlier years only (no refit).
 * **Weather-blind**: no weather data offline; every table says ``weather=none``.
 * **Peers** (``--peers``, needs ``pip install crossingcast[peers]``), on the peers' tasks only
   (30 Apr -> 1 May-20 Aug, 2022-2025; 31 May -> June-September, 2021-2025): Prophet (default
@@ -18,8 +19,10 @@ Design (see docs/season_ahead.md):
   regressors -- see :func:`autoarima_total` for why not ``season_length=52``; a block's forecast is spread
   evenly over its days to cut the target window).  Point forecasts: MAPE only.
 
-The ensemble's CRPS-optimal weights on all years (rest-of-season totals) are written to
-``crossingcast/resources/ensemble_weights.json`` with their provenance (``--write-weights``).
+The ensemble's CRPS-optimal weights on all years (rest-of-season totals) and ``ensemble_qa``'s
+spread factor per target (CRPS-best on all years; the live ``make_forecaster("ensemble_qa")`` uses
+them) are written to ``crossingcast/resources/ensemble_weights.json`` with their provenance
+(``--write-weights``).
 
 Last line::
 
@@ -195,6 +198,24 @@ def paired_table(table: pd.DataFrame, reference: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def spread_scales(res, members) -> dict:
+    """ensemble_qa's spread factor per target, from every season's unscaled quantile averages."""
+    from crossingcast.models.ensemble import crps_spread_scale, quantile_average
+
+    out = {}
+    for target in ("rest_of_season", "jun_sep", "may_aug20", "year"):
+        t = res.totals(target)
+        cases = []
+        for o, g in t[t["model"].isin(members)].groupby("origin"):
+            if set(g["model"]) != set(members):
+                continue
+            cases.append((quantile_average([res.samples[(m, o, target)] for m in members]),
+                          float(g["mean"].mean()), float(g["actual"].iloc[0])))
+        if cases:
+            out[target] = crps_spread_scale(cases)
+    return out
+
+
 def write_weights(res, path: Path, command: str, frame: pd.DataFrame) -> dict:
     from crossingcast.models.ensemble import crps_weights
 
@@ -209,8 +230,12 @@ def write_weights(res, path: Path, command: str, frame: pd.DataFrame) -> dict:
             continue
     w = crps_weights(cases)
     doc = {"weights": {m: round(float(v), 4) for m, v in zip(members, w)},
+           "spread_scale": spread_scales(res, members),
            "provenance": {"benchmark": "benchmarks/season_ahead.py", "command": command,
                           "target": "rest_of_season totals (origin+1 .. 30 Sep), CRPS/actual, linear pool",
+                          "spread_scale": "ensemble_qa (equal-weight quantile average of the members): the factor "
+                                          "in [0.2, 1] with the lowest CRPS/actual on each target's totals of all "
+                                          "years (models.ensemble.crps_spread_scale)",
                           "years": res.settings["years"], "n_origins": len(cases),
                           "data_end": frame.index[-1].date().isoformat(), "weather": res.settings["weather_label"],
                           "refit": res.settings["refit"]}}

@@ -507,3 +507,15 @@ def test_common_random_numbers_are_seeded_and_distributed_as_drawn():
     for u in (a.u_cross, a.u_pois):
         assert 0.0 <= u.min() and u.max() < 1.0 and u.mean() == pytest.approx(0.5, abs=0.01)
     assert not np.array_equal(a.u_cross, a.u_pois)
+
+
+def test_best_model_follows_the_scenario_horizon(frame, weekly):
+    """``model: best`` resolves by end - origin, as the CLI forecast and summer_outlook do."""
+    from crossingcast.models import best_model
+
+    for end, days in (("2026-05-20", 20), ("2026-09-30", 153)):
+        spec = _spec(model="best", n_paths=50, scenarios=[{"name": "same", "start": "2026-05-10", "end": end}])
+        res = run_scenarios(frame, spec, weekly=weekly)
+        assert res.info["model"] == best_model(days)
+        assert res.table.loc[0, "diff_mean"] == 0.0
+    assert best_model(20) != best_model(153)

@@ -56,7 +56,10 @@ it as they widen a pool), its mean the members' mean, its spread scaled about
 that mean by a factor in [0.2, 1] with the lowest CRPS on the same target's
 totals of earlier years (:func:`~crossingcast.models.ensemble.crps_spread_scale`;
 1 in the first year; the factors per year are the ``qa_scale_<target>``
-columns of ``ensemble_weights``).  It exists in the backtest only (no live forecaster yet).
+columns of ``ensemble_weights``).  The live forecaster is
+``make_forecaster("ensemble_qa")`` (:class:`~crossingcast.models.ensemble.EnsembleForecaster`
+with ``combine="quantiles"``): its paths ranked by total over the forecast
+period give exactly these totals when that period is the target's window.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ import pandas as pd
 from crossingcast.evaluate import metrics as M
 from crossingcast.evaluate.backtest import ORACLE_LABEL, _check_frame, _prepared, resolve_models
 from crossingcast.frame import TARGET, future_frame, weather_columns
+from crossingcast.models.ensemble import QA_MEMBERS
 
 __all__ = ["SeasonAheadResult", "season_ahead_backtest", "season_origins", "TARGETS", "SURGE_THRESHOLD",
            "FIXED_ORIGINS", "DEFAULT_ENSEMBLE_MEMBERS"]
@@ -80,7 +84,7 @@ __all__ = ["SeasonAheadResult", "season_ahead_backtest", "season_origins", "TARG
 TARGETS = ("rest_of_season", "jun_sep", "may_aug20", "year", "surge_days")
 SURGE_THRESHOLD = 500
 FIXED_ORIGINS = ("04-30", "05-15", "05-31")
-DEFAULT_ENSEMBLE_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm", "level")
+DEFAULT_ENSEMBLE_MEMBERS = QA_MEMBERS
 #: The combinations pooled from the members' stored samples (no refit), in table order.
 _POOLED = ("ensemble", "ensemble_qa")
 _BASELINES = ("seasonal_naive", "climatology", "persistence")
@@ -490,9 +494,11 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
         As in :func:`crossingcast.evaluate.rolling_origin_backtest`.  The names
         ``seasonal_naive`` and ``climatology`` get their horizon-calibrated
         versions (``make_forecaster(name, calibration="horizon")``) so that CRPS
-        comparisons are fair.  ``"ensemble"`` is the pool of the other models
-        (see ``ensemble_members``), evaluated without refitting (in a dict,
-        the key ``"ensemble"`` asks for it; its value is ignored).
+        comparisons are fair.  ``"ensemble"`` (or ``"ensemble_qa"``) asks for
+        both combinations of the other models (``ensemble`` and
+        ``ensemble_qa``, see ``ensemble_members``), evaluated from their stored
+        samples without refitting (in a dict, the key asks for them; its value
+        is ignored).
     years : iterable of int
         Years whose origins are used (a year needs 31 December observed).
     origins : iterable, optional
@@ -523,13 +529,13 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     label, mode = _check_frame(frame, weather)
     names = [m.strip() for m in models.split(",")] if isinstance(models, str) else models
     if isinstance(names, dict):
-        want_ens = "ensemble" in names  # the pooled ensemble (its value is ignored)
-        names = {n: e for n, e in names.items() if n != "ensemble"}
+        want_ens = any(n in _POOLED for n in names)  # the combinations (their values are ignored)
+        names = {n: e for n, e in names.items() if n not in _POOLED}
     else:
         names = list(names)
-        want_ens = "ensemble" in names
+        want_ens = any(n in _POOLED for n in names)
         names = {n: (make_forecaster(n, calibration="horizon") if n in ("seasonal_naive", "climatology") else n)
-                 for n in names if n != "ensemble"}
+                 for n in names if n not in _POOLED}
     specs = resolve_models(names) if names else {}
     if want_ens:
         members = [m for m in (ensemble_members or DEFAULT_ENSEMBLE_MEMBERS) if m in specs]

@@ -1,10 +1,27 @@
-"""A linear-pool ensemble of forecasters, and CRPS-optimal pool weights.
+"""Ensembles of forecasters: a linear pool, a quantile average, and CRPS-optimal pool weights.
 
-:class:`EnsembleForecaster` fits every member and pools their **sample
-paths**: each pooled path is a whole path of member *k*, drawn with
-probability ``w_k`` (a mixture of the members' predictive distributions).
-The pooled mean is ``sum_k w_k mean_k`` exactly (not the path average), so
-a total is still the sum of daily means.
+:class:`EnsembleForecaster` fits every member and combines their **sample
+paths** in one of two ways (``combine``):
+
+``"pool"`` (``make_forecaster("ensemble")``)
+    A linear pool (mixture): each pooled path is a whole path of member *k*,
+    drawn with probability ``w_k``.  Where members disagree about the level
+    the pool is as wide as their disagreement.
+``"quantiles"`` (``make_forecaster("ensemble_qa")``)
+    A quantile average (Vincentization): every member's paths are ranked by
+    their total over the forecast period; path *i* of the combination is one
+    member's *i*-th ranked path rescaled to the weighted mean of the members'
+    *i*-th totals (:func:`quantile_average_paths`), so the totals are exactly
+    the quantile average of the members' totals (:func:`quantile_average`)
+    and every path keeps the daily shape of a simulated one.  The spread of
+    the totals is then scaled about the mean by a factor in [0.2, 1]
+    (:func:`scale_path_totals`), estimated by the season-ahead backtest on
+    past seasons (``spread_scale`` in the weights resource).  This is the
+    design scored as ``ensemble_qa`` in
+    :func:`crossingcast.evaluate.season_ahead_backtest`.
+
+Either way the mean is ``sum_k w_k mean_k`` exactly (not the path average),
+so a total is still the sum of daily means.
 
 Weights
 -------
@@ -14,7 +31,8 @@ Weights
 ``benchmarks/season_ahead.py`` with its provenance: CRPS-optimal on the
 season-ahead rest-of-season totals of all backtest years), restricted to the
 members and renormalised; equal weights if the resource is missing or shares
-no member.
+no member.  The quantile average uses equal weights unless given others (the
+stored weights are a linear pool's).
 
 :func:`crps_weights` finds the CRPS-optimal weights of a linear pool from
 stored sample totals: the CRPS of a mixture is a quadratic function of the
@@ -37,11 +55,16 @@ from crossingcast.frame import TARGET
 from crossingcast.models.base import BaseForecaster, Forecast
 
 __all__ = ["EnsembleForecaster", "crps_weights", "pool_samples", "mean_abs_diff", "load_weights",
-           "DEFAULT_MEMBERS", "quantile_average", "scale_spread", "crps_spread_scale"]
+           "DEFAULT_MEMBERS", "QA_MEMBERS", "quantile_average", "scale_spread", "crps_spread_scale",
+           "quantile_average_paths", "scale_path_totals", "stored_spread_scale"]
 
 #: Default members of ``make_forecaster("ensemble")``.
 DEFAULT_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm")
+#: Members of ``make_forecaster("ensemble_qa")`` and of the season-ahead backtest's combinations.
+QA_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm", "level")
 WEIGHTS_RESOURCE = "ensemble_weights.json"
+#: The spread factor a quantile average gets when no stored factor exists (no narrowing).
+_NO_SCALE = 1.0
 
 
 def mean_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -204,6 +227,111 @@ def crps_spread_scale(cases: Sequence[tuple[np.ndarray, float, float]],
     return float(best)
 
 
+def quantile_average_paths(paths: Sequence[np.ndarray], weights: Sequence[float] | None = None,
+                           random_state=0) -> np.ndarray:
+    """Sample paths whose totals are the quantile average of the members' path totals.
+
+    Each member's paths (rows) are ranked by their total over the columns and
+    thinned to the number ``n`` of the member with fewest paths (evenly spaced
+    ranks, as :func:`quantile_average`).  Row *i* of the result is the *i*-th
+    ranked path of one member, drawn with probabilities ``weights``
+    (seed ``random_state``), rescaled so that its total is
+    ``sum_k w_k * total_k[i]``: the row totals are therefore exactly
+    ``quantile_average`` of the members' totals.  Each row keeps the day-to-day
+    shape of a path one member simulated (its zero days and surges), which an
+    average of *n* paths day by day would smooth away.  A drawn path with
+    total 0 under a positive target is replaced by the weighted average of the
+    members' *i*-th paths (whose total is the target).
+
+    Parameters
+    ----------
+    paths : sequence of array-like
+        One ``(n_paths, n_days)`` array per member, all with the same days.
+    weights : sequence of float, optional
+        Non-negative, summing to 1; default equal weights.
+    random_state : int
+        Seed of the draw of members.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, n_days)``, non-negative when the paths are, rows in increasing
+        order of their total.
+    """
+    arrays = [np.asarray(p, dtype=float) for p in paths]
+    if not arrays or any(a.ndim != 2 or a.shape[0] == 0 for a in arrays):
+        raise ValueError("quantile_average_paths: needs one non-empty (paths, days) array per member")
+    if any(a.shape[1] != arrays[0].shape[1] for a in arrays):
+        raise ValueError("quantile_average_paths: members' paths must cover the same days, got "
+                         f"{[a.shape[1] for a in arrays]} days")
+    k = len(arrays)
+    w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+        raise ValueError(f"quantile_average_paths: weights must be {k} non-negative numbers summing to 1, "
+                         f"got {w.tolist()}")
+    n = min(a.shape[0] for a in arrays)
+    ranked = np.stack([a[np.argsort(a.sum(axis=1), kind="stable")][np.linspace(0, a.shape[0] - 1, n)
+                                                                     .round().astype(int)] for a in arrays])
+    averaged = np.tensordot(w, ranked, axes=1)  # (n, days): its row totals are the targets
+    target = averaged.sum(axis=1)
+    pick = np.random.default_rng(random_state).choice(k, size=n, p=w / w.sum())
+    drawn = ranked[pick, np.arange(n)]
+    totals = drawn.sum(axis=1)
+    ok = totals > 0
+    out = averaged.copy()
+    out[ok] = drawn[ok] * (target[ok] / totals[ok])[:, None]
+    return out
+
+
+def scale_path_totals(paths: np.ndarray, mean: np.ndarray, scale: float) -> np.ndarray:
+    """Paths whose totals are :func:`scale_spread` of their totals about ``mean.sum()``.
+
+    Each path is multiplied by ``target_i / total_i`` with ``target =
+    scale_spread(totals, mean.sum(), scale)``, so its day-to-day shape is kept
+    and it stays non-negative; a path with total 0 gets ``target_i`` spread
+    over the days in proportion to ``mean``.  The totals' spread shrinks by
+    ``scale``; their mean is ``mean.sum()`` (up to the clipping of
+    :func:`scale_spread`).
+
+    Parameters
+    ----------
+    paths : numpy.ndarray
+        ``(n_paths, n_days)``, non-negative.
+    mean : numpy.ndarray
+        The exact daily means (``n_days``) the combination should keep.
+    scale : float
+        In [0, 1].
+    """
+    p = np.asarray(paths, dtype=float)
+    m = np.asarray(mean, dtype=float)
+    if p.ndim != 2 or m.shape != (p.shape[1],):
+        raise ValueError(f"scale_path_totals: paths {p.shape} and mean {m.shape} do not match")
+    totals = p.sum(axis=1)
+    target = scale_spread(totals, float(m.sum()), scale)
+    out = np.empty_like(p)
+    pos = totals > 0
+    out[pos] = p[pos] * (target[pos] / totals[pos])[:, None]
+    profile = m / m.sum() if m.sum() > 0 else np.full(m.shape, 1.0 / max(m.size, 1))
+    out[~pos] = target[~pos, None] * profile[None, :]
+    return out
+
+
+def stored_spread_scale(end) -> tuple[float, str]:
+    """The stored spread factor of a quantile-averaged forecast ending on ``end``, and its source.
+
+    The season-ahead backtest (``benchmarks/season_ahead.py --write-weights``)
+    stores one factor per target, estimated on all its seasons.  Forecasts
+    ending by 30 September use the rest-of-season factor, longer ones the
+    calendar-year factor; without the resource the factor is 1 (no narrowing).
+    """
+    end = pd.Timestamp(end)
+    target = "rest_of_season" if (end.month, end.day) <= (9, 30) else "year"
+    stored = (load_weights() or {}).get("spread_scale", {})
+    if target in stored:
+        return float(stored[target]), f"resource ({target} totals)"
+    return _NO_SCALE, "none stored (1)"
+
+
 def load_weights() -> dict | None:
     """The stored ensemble weights resource (``{"weights": {...}, "provenance": {...}}``) or None."""
     try:
@@ -214,7 +342,7 @@ def load_weights() -> dict | None:
 
 
 class EnsembleForecaster(BaseForecaster):
-    """Linear pool (mixture) of several forecasters' sample paths.
+    """An ensemble of several forecasters: linear pool or quantile average of their sample paths.
 
     Parameters
     ----------
@@ -222,12 +350,22 @@ class EnsembleForecaster(BaseForecaster):
         Member model names (for :func:`crossingcast.models.make_forecaster`),
         or ``{name: unfitted forecaster}``.
     weights : None, "equal" or dict
-        Pool weights (see the module docstring): None = the stored resource
-        (CRPS-optimal on the season-ahead backtest), "equal", or ``{name: w}``.
+        Member weights (see the module docstring): None = the stored resource
+        (CRPS-optimal linear-pool weights from the season-ahead backtest) for
+        ``combine="pool"`` and equal weights for ``combine="quantiles"``;
+        "equal"; or ``{name: w}``.
     n_paths : int
-        Paths of every member and of the pool.
+        Paths of every member and of the combination.
     random_state : int
         Seed of the members (each gets its own derived seed) and of the pooling.
+    combine : {"pool", "quantiles"}
+        Linear pool of whole member paths, or quantile average of paths ranked
+        by their total (module docstring).
+    spread_scale : float, optional
+        ``combine="quantiles"`` only: the factor in [0, 1] the spread of the
+        totals is scaled by; None = the stored factor
+        (:func:`stored_spread_scale`: rest-of-season or calendar-year, by the
+        forecast's last day).
 
     Attributes
     ----------
@@ -237,13 +375,25 @@ class EnsembleForecaster(BaseForecaster):
         Normalised weights used.
     weights_source_ : str
         ``"equal"``, ``"given"`` or ``"resource"`` (with provenance in ``info``).
+    name_ : str
+        ``"ensemble"`` (pool) or ``"ensemble_qa"`` (quantiles).
+
+    Examples
+    --------
+    >>> from crossingcast.models import make_forecaster
+    >>> qa = make_forecaster("ensemble_qa", n_paths=200)   # doctest: +SKIP
+    >>> fc = qa.fit(frame).predict(future_frame(frame, "2026-06-01", "2026-09-30"))  # doctest: +SKIP
+    >>> fc.info["spread_scale"]  # doctest: +SKIP
     """
 
-    def __init__(self, members=DEFAULT_MEMBERS, weights=None, n_paths: int = 1000, random_state: int = 0):
+    def __init__(self, members=DEFAULT_MEMBERS, weights=None, n_paths: int = 1000, random_state: int = 0,
+                 combine: str = "pool", spread_scale: float | None = None):
         self.members = members
         self.weights = weights
         self.n_paths = n_paths
         self.random_state = random_state
+        self.combine = combine
+        self.spread_scale = spread_scale
 
     def _specs(self) -> dict:
         from crossingcast.models import make_forecaster
@@ -281,6 +431,8 @@ class EnsembleForecaster(BaseForecaster):
             return {n: v / s for n, v in w.items()}, "given", {}
         if self.weights is not None:
             raise ModelError(f"EnsembleForecaster: weights must be None, 'equal' or a dict, got {self.weights!r}")
+        if self.combine == "quantiles":  # the stored weights are a linear pool's
+            return {n: 1.0 / len(names) for n in names}, "equal", {}
         stored = load_weights()
         if stored:
             w = {n: float(stored["weights"].get(n, 0.0)) for n in names}
@@ -297,6 +449,12 @@ class EnsembleForecaster(BaseForecaster):
         EnsembleForecaster
             ``self``.
         """
+        if self.combine not in ("pool", "quantiles"):
+            raise ModelError(f"EnsembleForecaster: combine must be 'pool' or 'quantiles', got {self.combine!r}")
+        if self.spread_scale is not None and (self.combine != "quantiles"
+                                              or not 0.0 <= float(self.spread_scale) <= 1.0):
+            raise ModelError("EnsembleForecaster: spread_scale is a factor in [0, 1] for combine='quantiles', "
+                             f"got {self.spread_scale!r} with combine={self.combine!r}")
         specs = self._specs()
         self.weights_, self.weights_source_, self.provenance_ = self._resolve_weights(list(specs))
         # members with weight 0 are not fitted (they cannot contribute a path)
@@ -304,7 +462,7 @@ class EnsembleForecaster(BaseForecaster):
         self.members_ = {n: est.fit(frame) if target == TARGET else est.fit(frame, target=target)
                          for n, est in specs.items() if n in self.weights_}
         self.last_date_ = frame.index[-1]
-        self.name_ = "ensemble"
+        self.name_ = "ensemble_qa" if self.combine == "quantiles" else "ensemble"
         self.is_fitted_ = True
         return self
 
@@ -317,7 +475,13 @@ class EnsembleForecaster(BaseForecaster):
         return self
 
     def predict(self, future: pd.DataFrame) -> Forecast:
-        """Pooled forecast: paths drawn member-wise with probabilities ``weights_``; mean = weighted means."""
+        """Combined forecast; its mean is the weighted mean of the members' means.
+
+        ``combine="pool"``: paths drawn member-wise with probabilities
+        ``weights_``.  ``combine="quantiles"``: paths ranked by their total,
+        rescaled to the rank-by-rank average of the totals, the spread of the
+        totals scaled about the mean (``info["spread_scale"]`` and its source).
+        """
         self._check_fitted()
         names = list(self.members_)
         fcs = {n: self.members_[n].predict(future) for n in names}
@@ -331,9 +495,22 @@ class EnsembleForecaster(BaseForecaster):
                 idx = np.random.default_rng(int(self.random_state)).integers(0, p.shape[0], int(self.n_paths))
                 p = p[idx]
             paths.append(p)
-        pooled = pool_samples(paths, w, random_state=int(self.random_state))
         mean = sum(wk * fcs[n].mean.to_numpy() for wk, n in zip(w, names))
         info = {"weather": next(iter(fcs.values())).info.get("weather", "none"), "members": names,
                 "weights": {n: float(v) for n, v in zip(names, w)}, "weights_source": self.weights_source_,
-                "provenance": self.provenance_, "distribution": "linear pool of member paths"}
-        return Forecast.from_paths(pooled, fcs[names[0]].index, model=self.name_, mean=mean, info=info)
+                "provenance": self.provenance_}
+        if self.combine == "quantiles":
+            index = fcs[names[0]].index
+            if self.spread_scale is None:
+                scale, source = stored_spread_scale(index[-1])
+            else:
+                scale, source = float(self.spread_scale), "given"
+            qa = quantile_average_paths(paths, w / w.sum(), random_state=int(self.random_state))
+            combined = scale_path_totals(qa, mean, scale)
+            info.update({"distribution": "member paths rescaled to the quantile average of their totals, "
+                                         "spread scaled",
+                         "spread_scale": scale, "spread_scale_source": source})
+        else:
+            combined = pool_samples(paths, w, random_state=int(self.random_state))
+            info["distribution"] = "linear pool of member paths"
+        return Forecast.from_paths(combined, fcs[names[0]].index, model=self.name_, mean=mean, info=info)

@@ -129,8 +129,9 @@ class PairedRunner:
         self.origin = history.index[-1]
         self.n_paths, self.seed = int(n_paths), int(seed)
         self.weekly = weekly
-        if isinstance(model, str):  # make_forecaster resolves "best"
-            self.model = make_forecaster(model, n_paths=self.n_paths, random_state=self.seed).fit(history)
+        if isinstance(model, str):  # make_forecaster resolves "best" by the horizon (end - origin)
+            self.model = make_forecaster(model, horizon=(self.end - self.origin).days, n_paths=self.n_paths,
+                                         random_state=self.seed).fit(history)
         else:
             self.model = model
         self.model_name = getattr(self.model, "name", type(self.model).__name__)

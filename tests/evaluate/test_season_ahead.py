@@ -109,8 +109,11 @@ def test_pooled_ensemble_weights_from_earlier_years_only(frame):
     # 2024's weights do not depend on 2024's or 2025's outcomes
     cut = frame.copy()
     cut.loc["2024-01-01":, "migrants"] = cut.loc["2024-01-01":, "migrants"] * 2
-    res2 = season_ahead_backtest(cut, ["climatology", "persistence", "ensemble"], years=(2023, 2024, 2025),
+    # (asking for "ensemble_qa" asks for the same two combinations from stored samples: nothing is fitted live)
+    res2 = season_ahead_backtest(cut, ["climatology", "persistence", "ensemble_qa"], years=(2023, 2024, 2025),
                                  origins=["04-30", "05-31", "06-28"], ensemble_members=["climatology", "persistence"])
+    assert set(res2.per_origin["model"]) == {"climatology", "persistence", "ensemble", "ensemble_qa"}
+    assert set(res2.per_origin.loc[res2.per_origin["model"] == "ensemble_qa", "how"]) == {"quantile-averaged"}
     w2 = res2.ensemble_weights.set_index("year")
     assert w2.loc[2024, "climatology"] == pytest.approx(w.loc[2024, "climatology"])
     # ensemble_qa: equal-weight quantile average, spread scale from earlier years only (1 in the first year)

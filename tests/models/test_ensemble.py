@@ -122,3 +122,101 @@ def test_scale_spread_and_its_crps_scale_by_hand():
     assert crps_spread_scale(far, grid=(0.2, 0.5, 1.0)) == 1.0
     with pytest.raises(ValueError, match="past case"):
         crps_spread_scale([])
+
+
+def test_quantile_average_paths_by_hand_and_its_totals_are_the_quantile_average_of_totals():
+    from crossingcast.models.ensemble import quantile_average, quantile_average_paths
+
+    # member a: paths with totals 3 and 1 (ranked: [1, 0], [1, 2]); member b: totals 30 and 10
+    a = np.array([[1.0, 2.0], [1.0, 0.0]])
+    b = np.array([[10.0, 20.0], [5.0, 5.0]])
+    # all weight on a member: its own ranked paths, rescaled to their own totals (unchanged)
+    np.testing.assert_allclose(quantile_average_paths([a, b], [1.0, 0.0]), [[1.0, 0.0], [1.0, 2.0]])
+    # equal weights: targets (1 + 10) / 2 and (3 + 30) / 2,
+    # each row one member's ranked path rescaled to it
+    out = quantile_average_paths([a, b], random_state=4)
+    np.testing.assert_allclose(out.sum(axis=1), [5.5, 16.5])
+    for row, own_a, own_b in zip(out, a[[1, 0]], b[[1, 0]]):
+        assert np.allclose(row, own_a * row.sum() / own_a.sum()) or np.allclose(row, own_b * row.sum() / own_b.sum())
+    # a drawn path with total 0 under a positive target: the members' average path instead
+    z = np.array([[0.0, 0.0]])
+    np.testing.assert_allclose(quantile_average_paths([z, np.array([[2.0, 4.0]])], [0.999999, 0.000001]),
+                               [[0.000002, 0.000004]], atol=1e-12)
+    rng = np.random.default_rng(3)
+    # zero-inflated days, as in the Channel series
+    members = [rng.gamma(2.0, s, size=(n, 30)) * (rng.random((n, 30)) < 0.4) for s, n in
+               ((5.0, 400), (20.0, 400), (9.0, 700))]
+    w = np.array([0.5, 0.3, 0.2])
+    qa = quantile_average_paths(members, w, random_state=1)
+    assert qa.shape == (400, 30) and (qa >= 0).all()
+    # totals: exactly the quantile average of the members' totals (the backtest's ensemble_qa)
+    np.testing.assert_allclose(qa.sum(axis=1), quantile_average([m.sum(axis=1) for m in members], w), rtol=1e-12)
+    # the daily shape of simulated paths is kept: zero days stay zero days (an average of paths would fill them)
+    assert (qa == 0).mean() == pytest.approx(0.6, abs=0.02)
+    assert np.array_equal(qa, quantile_average_paths(members, w, random_state=1))
+    with pytest.raises(ValueError, match="same days"):
+        quantile_average_paths([a, np.ones((2, 3))])
+    with pytest.raises(ValueError, match="summing to 1"):
+        quantile_average_paths([a, b], [0.5, 0.6])
+
+
+def test_scale_path_totals_scales_the_totals_and_keeps_each_path_shape():
+    from crossingcast.models.ensemble import scale_path_totals, scale_spread
+
+    paths = np.array([[0.0, 0.0], [2.0, 2.0], [6.0, 2.0]])  # totals 0, 4, 8 (mean 4)
+    mean = np.array([3.0, 1.0])  # exact total 4
+    out = scale_path_totals(paths, mean, 0.5)
+    # targets 4 + 0.5 * (-4, 0, 4) = 2, 4, 6: the zero path takes the mean's profile (3:1)
+    np.testing.assert_allclose(out, [[1.5, 0.5], [2.0, 2.0], [4.5, 1.5]])
+    np.testing.assert_allclose(out.sum(axis=1), scale_spread(paths.sum(axis=1), 4.0, 0.5))
+    np.testing.assert_allclose(scale_path_totals(paths, mean, 1.0), paths)
+    with pytest.raises(ValueError, match="do not match"):
+        scale_path_totals(paths, np.ones(3), 0.5)
+
+
+@pytest.fixture(scope="module")
+def quantile_fit(frame):
+    hist = frame.loc[:"2024-05-31"]
+    ens = EnsembleForecaster(members=("seasonal_naive", "persistence"), combine="quantiles", spread_scale=0.5,
+                             n_paths=300).fit(hist)
+    return ens, future_frame(hist, "2024-06-01", "2024-09-30"), hist
+
+
+def test_live_quantile_ensemble_gives_the_backtests_ensemble_qa_totals(quantile_fit):
+    from crossingcast.models.ensemble import quantile_average, scale_spread
+
+    ens, fut, hist = quantile_fit
+    fc = ens.predict(fut)
+    assert ens.name_ == "ensemble_qa" and fc.model == "ensemble_qa" and ens.weights_source_ == "equal"
+    member = {n: m.predict(fut) for n, m in ens.members_.items()}
+    expect_mean = 0.5 * (member["seasonal_naive"].mean.to_numpy() + member["persistence"].mean.to_numpy())
+    np.testing.assert_allclose(fc.mean.to_numpy(), expect_mean, rtol=0, atol=1e-9)
+    # the season-ahead backtest's ensemble_qa, computed from the members' path totals
+    qa = scale_spread(quantile_average([f.paths.sum(axis=1) for f in member.values()]), expect_mean.sum(), 0.5)
+    np.testing.assert_allclose(np.sort(fc.paths.sum(axis=1)), np.sort(qa), rtol=1e-9)
+    assert fc.info["spread_scale"] == 0.5 and fc.info["spread_scale_source"] == "given"
+    assert (fc.paths >= 0).all() and fc.total()["p10"] < fc.total()["mean"] < fc.total()["p90"]
+    # same data and seed, same forecast
+    again = EnsembleForecaster(**ens.get_params()).fit(hist).predict(fut)
+    assert np.array_equal(again.paths, fc.paths)
+
+
+def test_quantile_ensemble_parameters_and_stored_scale(frame):
+    from crossingcast.models.ensemble import QA_MEMBERS, stored_spread_scale
+
+    qa = make_forecaster("ensemble_qa", n_paths=50)
+    params = qa.get_params()
+    assert params["combine"] == "quantiles" and params["weights"] == "equal"
+    assert tuple(params["members"]) == QA_MEMBERS and params["spread_scale"] is None
+    stored = (load_weights() or {}).get("spread_scale", {})
+    for end, target in (("2026-09-30", "rest_of_season"), ("2026-08-20", "rest_of_season"),
+                        ("2026-12-31", "year"), ("2026-10-01", "year")):
+        scale, source = stored_spread_scale(end)
+        if target in stored:
+            assert scale == stored[target] and 0.2 <= scale <= 1.0 and target in source
+        else:
+            assert (scale, source) == (1.0, "none stored (1)")
+    hist = frame.loc[:"2023-05-31"]
+    for bad in ({"combine": "median"}, {"spread_scale": 0.5}, {"combine": "quantiles", "spread_scale": 1.5}):
+        with pytest.raises(ModelError):
+            EnsembleForecaster(members=("seasonal_naive", "persistence"), **bad).fit(hist)
