@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator
 from crossingcast.errors import ModelError, NotFittedError
 
 __all__ = ["Forecast", "BaseForecaster", "DEFAULT_QUANTILES", "quantile_label", "load_forecaster",
-           "MIN_ONGOING_EVENT_DAYS", "young_ongoing_event"]
+           "MIN_ONGOING_EVENT_DAYS", "young_ongoing_event", "indistinguishable_event"]
 
 DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
@@ -86,6 +86,50 @@ def young_ongoing_event(values, min_days: float, days_per_row: float = 1.0) -> s
         return None
     return (f"in force on only {days:.0f} training days, up to the last one (< min_event_days={min_days:g}): "
             "its effect is not yet identifiable from the level of those days")
+
+
+def indistinguishable_event(values, kept, min_days: float, days_per_row: float = 1.0) -> str | None:
+    """Why an event column must not get its own coefficient next to events already kept, or ``None``.
+
+    Two events in force together on some training rows and differently on
+    fewer than ``min_days`` days (e.g. the French maritime interventions from 27 November
+    2025 and the Border Security Act from 2 December 2025) cannot be told
+    apart: their separate coefficients rest on the few days that differ and
+    come out huge and opposite (measured at 30 April 2026: the hurdle's
+    crossing-day logit -16.9 and +16.8 with standard errors of 4,300, the
+    weekly SARIMAX's -12.6 and +15.2), so a scenario that switches one of
+    them off, or a forecast in which one ends, is nonsense.  The later
+    column is dropped; the earlier one's coefficient carries their joint
+    effect, and the reason names it.  Two short events that are never in
+    force together (the 2021 mass drowning and the first days of the Rwanda
+    Act) are each identified on their own days and are kept.
+
+    Parameters
+    ----------
+    values : array-like
+        The event column over the training rows (non-zero = in force).
+    kept : mapping of str to array-like
+        Event columns already kept, in order.
+    min_days : float
+        Days on which two events must differ to be told apart (0 disables the rule).
+    days_per_row : float
+        Days per row (7 for weekly rows).
+
+    Returns
+    -------
+    str or None
+        The reason recorded in ``dropped_features_``.
+    """
+    on = np.asarray(values, dtype=float) != 0
+    for name, other in kept.items():
+        other_on = np.asarray(other, dtype=float) != 0
+        if not np.any(on & other_on):  # never in force together: each is identified on its own days
+            continue
+        differ = float(np.count_nonzero(on != other_on)) * float(days_per_row)
+        if differ < float(min_days):
+            return (f"indistinguishable from {name} in the training window (in force differently on "
+                    f"{differ:.0f} days < {min_days:g}): {name}'s coefficient carries both")
+    return None
 
 
 def quantile_label(q: float) -> str:

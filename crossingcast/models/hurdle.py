@@ -105,7 +105,8 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.features import lag_features
 from crossingcast.frame import TARGET, climatology_weather, event_columns, weather_columns
-from crossingcast.models.base import MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast, young_ongoing_event
+from crossingcast.models.base import (MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast, indistinguishable_event,
+                                      young_ongoing_event)
 from crossingcast.models.distributions import (LEVEL_HORIZONS, band_level_sd, crossing_persistence, hurdle_paths,
                                                level_sd_at, level_sd_floor, monotone_level_sd)
 
@@ -208,7 +209,10 @@ class HurdleForecaster(BaseForecaster):
         force on fewer than this many training days is dropped
         (``dropped_features_`` says why; :func:`crossingcast.models.base.young_ongoing_event`,
         with the measurements behind the default of 28).  Events that are
-        over keep their coefficient however short.
+        over keep their coefficient however short.  Independently of it, an
+        event in force on the same training days as an earlier kept event
+        except fewer than 28 is dropped and the earlier one's coefficient
+        carries both (:func:`crossingcast.models.base.indistinguishable_event`).
     maxiter : int
         Maximum optimiser iterations per part.
     n_paths : int
@@ -323,6 +327,10 @@ class HurdleForecaster(BaseForecaster):
             if np.ptp(v) == 0:
                 dropped[c] = "constant in the training window"
             elif c.startswith("event_") and (why := young_ongoing_event(v, self.min_event_days)):
+                dropped[c] = why
+            elif c.startswith("event_") and (why := indistinguishable_event(
+                    v, {k: exog[k].to_numpy(dtype=float) for k in use if k.startswith("event_")},
+                    MIN_ONGOING_EVENT_DAYS)):
                 dropped[c] = why
             else:
                 use.append(c)

@@ -235,3 +235,25 @@ def test_young_ongoing_event_rule_by_hand():
     weekly = np.r_[np.zeros(20), 3 / 7, np.ones(12)]
     assert young_ongoing_event(weekly, 91, days_per_row=7).startswith("in force on only 87 training days")
     assert young_ongoing_event(np.r_[weekly, 1.0], 91, days_per_row=7) is None  # 94 days
+
+
+def test_indistinguishable_event_rule_by_hand():
+    from crossingcast.models.base import indistinguishable_event
+
+    a = np.r_[np.zeros(100), np.ones(50)]
+    b = np.r_[np.zeros(105), np.ones(45)]  # in force 5 days later: differs on 5 days
+    why = indistinguishable_event(b, {"event_a": a}, 28)
+    assert why.startswith("indistinguishable from event_a") and "on 5 days < 28" in why
+    assert indistinguishable_event(b, {}, 28) is None  # nothing kept yet
+    c = np.r_[np.zeros(72), np.ones(78)]  # 28 days earlier than a: told apart
+    assert indistinguishable_event(c, {"event_a": a}, 28) is None
+    assert indistinguishable_event(b, {"event_a": a}, 0) is None  # the rule switched off
+    # an event that ended in between is told apart from one still in force
+    d = np.r_[np.zeros(100), np.ones(10), np.zeros(40)]
+    assert indistinguishable_event(d, {"event_a": a}, 28) is None
+    # short events never in force together are each identified on their own days (differ on 18 days)
+    assert indistinguishable_event(np.r_[np.zeros(146), np.ones(4)], {"event_short": np.r_[np.ones(14), np.zeros(136)]},
+                                   28) is None
+    # weekly rows: one week apart = 7 days
+    assert "on 7 days" in indistinguishable_event(np.r_[0.0, 0.0, 1.0, 1.0], {"event_a": [0.0, 0.5, 1.0, 1.0]}, 28,
+                                                  days_per_row=7)

@@ -261,3 +261,17 @@ def test_event_in_force_only_days_before_the_origin_is_dropped(frame):
     assert without_rule / base > 1.5
     # an event that is over is kept however short: the 2021 mass drowning (14 days in force)
     assert "event_channel_mass_drowning_2021" in m.cross_terms_
+
+
+def test_events_in_force_together_share_one_coefficient(frame):
+    """The French maritime interventions (27 Nov 2025) and the Border Security Act (2 Dec 2025) differ on 5 days.
+
+    Fitted separately at 30 April 2026 their crossing-day logits were -16.9 and +16.8 (standard errors
+    4,300): a scenario that switched one off would multiply crossing odds by 2e7.  The later one is dropped.
+    """
+    m = HurdleForecaster(n_paths=50).fit(frame.loc[:"2026-04-30"])
+    why = m.dropped_features_["event_border_security_act_2025"]
+    assert why.startswith("indistinguishable from event_french_maritime_interventions_2025")
+    t = m.coef_table()
+    kept = t[t["term"] == "event_french_maritime_interventions_2025"]
+    assert len(kept) == 2 and (kept["coef"].abs() < 3).all() and (kept["std_err"] < 2).all()

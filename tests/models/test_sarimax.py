@@ -269,3 +269,15 @@ def test_young_ongoing_event_gets_no_coefficient(frame, history, fitted, summer_
     ratio_without = float(strict.predict(summer_future).mean.sum()) / actual
     print(f"Jun-Sep 2024 mean / outturn: {ratio_without:.2f} without the event, {ratio_with:.2f} with it")
     assert ratio_without < 1.4 < 1.6 < ratio_with
+
+
+def test_events_in_force_together_share_one_coefficient(frame):
+    """At 30 April 2026 the maritime interventions and the Border Security Act differ in one week.
+
+    Fitted separately their weekly coefficients were -12.6 and +15.2 (Box-Cox scale); the later one is dropped.
+    """
+    m = WeeklySarimax(**FAST).fit(frame.loc[:"2026-04-30"])
+    assert m.dropped_features_["event_border_security_act_2025"].startswith(
+        "indistinguishable from event_french_maritime_interventions_2025")
+    coef = dict(zip(m.week_features_, m.results_.params[:len(m.week_features_)]))
+    assert abs(coef["event_french_maritime_interventions_2025"]) < 5

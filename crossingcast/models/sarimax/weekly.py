@@ -68,7 +68,7 @@ from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import (DEFAULT_QUANTILES, MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast,
-                                      young_ongoing_event)
+                                      indistinguishable_event, young_ongoing_event)
 from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
                                                missing_level_sd, monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
@@ -181,7 +181,10 @@ class WeeklySarimax(BaseForecaster):
         (28) leaves the Safety of Rwanda Act in a 31 May 2024 fit (37 days
         in force): the June-September total is then 32,874, against 19,624
         with ``min_event_days=56`` (outturn 14,796); 56 days costs elsewhere
-        (docs/season_ahead.md).
+        (docs/season_ahead.md).  Independently of it, an event in force in
+        the same training weeks as an earlier kept event except fewer than
+        ``MIN_EVENT_WEEKS`` is dropped and the earlier one's coefficient
+        carries both (:func:`crossingcast.models.base.indistinguishable_event`).
 
     Attributes
     ----------
@@ -337,6 +340,11 @@ class WeeklySarimax(BaseForecaster):
                 dropped[c] = f"in or out of force in fewer than {MIN_EVENT_WEEKS} training weeks"
                 continue
             if c.startswith("event_") and (why := young_ongoing_event(col, self.min_event_days, days_per_row=7)):
+                dropped[c] = why
+                continue
+            if c.startswith("event_") and (why := indistinguishable_event(
+                    col, {names[k]: Xw[:, k] for k in keep if names[k].startswith("event_")},
+                    7 * MIN_EVENT_WEEKS, days_per_row=7)):
                 dropped[c] = why
                 continue
             B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
