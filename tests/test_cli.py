@@ -343,3 +343,13 @@ def test_forecast_without_any_data_path_uses_the_bundled_snapshot(tmp_path, monk
                 "--end", "2026-09-30", "--model", "seasonal_naive", "--n-paths", 100, "--out", ref]).exit_code == 0
     pd.testing.assert_frame_equal(fc.drop(columns="data_source"),
                                   pd.read_csv(ref, parse_dates=["date"]).drop(columns="data_source"))
+
+
+def test_model_help_lists_every_model_and_what_best_means():
+    """--model's help is written out (start-up time); it must name every model and the two ``best`` picks."""
+    from crossingcast.cli._common import MODEL_HELP
+    from crossingcast.models import BEST_SEASON_MODEL, BEST_SHORT_MODEL, CUTOVER_DAYS, MODEL_NAMES
+
+    listed = MODEL_HELP.split(" or best")[0].split(", ")
+    assert listed == [n for n in MODEL_NAMES if n != "best"]
+    assert f"({BEST_SHORT_MODEL} up to {CUTOVER_DAYS} days ahead, {BEST_SEASON_MODEL} beyond)" in MODEL_HELP

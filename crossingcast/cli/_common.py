@@ -32,6 +32,12 @@ DataDirOpt = typer.Option(None, "--data-dir", help="Data directory with homeoffi
                           "($CROSSINGCAST_HOME or ~/.crossingcast) if it holds a release, else the bundled snapshot.")
 
 
+#: Help text of ``--model``.  Written out rather than built from crossingcast.models, whose import (pandas)
+#: would double the CLI's start-up time; tests/test_cli.py checks it against MODEL_NAMES and best_model.
+MODEL_HELP = ("seasonal_naive, climatology, persistence, hurdle, sarimax, gbm, level, ensemble, ensemble_qa or "
+              "best (gbm up to 28 days ahead, ensemble_qa beyond).")
+
+
 def fail(exc: Exception) -> None:
     from rich.text import Text
 

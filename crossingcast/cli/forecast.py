@@ -9,6 +9,7 @@ import typer
 
 from crossingcast.cli._common import (
     DataDirOpt,
+    MODEL_HELP,
     app,
     check_models,
     check_out,
@@ -28,7 +29,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
                                                   "(YYYY-MM-DD); default: the last day of data."),
              start: str = typer.Option(..., help="First forecast date."),
              end: str = typer.Option(..., help="Last forecast date."),
-             model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
+             model: str = typer.Option("best", help=MODEL_HELP),
              out: Path = typer.Option(Path("forecast.csv"), help="Output table (.csv, .md or .html)."),
              weather_file: Optional[Path] = typer.Option(None, help="CSV of future weather (date + weather "
                                                          "feature columns); default: paths pooled over past weather years."),

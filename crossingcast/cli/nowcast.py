@@ -10,6 +10,7 @@ import typer
 
 from crossingcast.cli._common import (
     DataDirOpt,
+    MODEL_HELP,
     app,
     check_models,
     check_out,
@@ -31,7 +32,7 @@ def nowcast(data_dir: Optional[Path] = DataDirOpt,
             days: int = typer.Option(9, min=1, max=9, help="Days ahead (1-9)."),
             stations: Optional[str] = typer.Option(None, help="Comma-separated meteostat station IDs "
                                                    "(default: two per coast)."),
-            model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
+            model: str = typer.Option("best", help=MODEL_HELP),
             surge: float = typer.Option(500, help="Arrivals per day that make a surge day."),
             out: Path = typer.Option(Path("nowcast.csv"), help="Output table (.csv, .md or .html)."),
             n_paths: int = typer.Option(1000, min=10, help="Sample paths."),

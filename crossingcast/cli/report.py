@@ -9,6 +9,7 @@ import typer
 
 from crossingcast.cli._common import (
     DataDirOpt,
+    MODEL_HELP,
     app,
     check_models,
     console,
@@ -30,7 +31,7 @@ def report(data_dir: Optional[Path] = DataDirOpt,
                                                 "observed day."),
            start: Optional[str] = typer.Option(None, help="First forecast day; default 1 June after the origin."),
            end: Optional[str] = typer.Option(None, help="Last forecast day; default 30 September after the origin."),
-           model: str = typer.Option("best", help="seasonal_naive, climatology, hurdle, sarimax, gbm or best."),
+           model: str = typer.Option("best", help=MODEL_HELP),
            scenarios: Optional[Path] = typer.Option(None, help="Scenario file (YAML) for the scenarios section."),
            sections: str = typer.Option("forecast,surge,scenarios,leaderboard,provenance",
                                         help="Comma-separated sections to include."),
