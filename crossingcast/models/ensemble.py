@@ -56,7 +56,7 @@ from crossingcast.models.base import BaseForecaster, Forecast
 
 __all__ = ["EnsembleForecaster", "crps_weights", "pool_samples", "mean_abs_diff", "load_weights",
            "DEFAULT_MEMBERS", "QA_MEMBERS", "quantile_average", "scale_spread", "crps_spread_scale",
-           "quantile_average_paths", "scale_path_totals", "stored_spread_scale"]
+           "quantile_average_paths", "scale_path_totals", "stored_spread_scale", "MIN_SCALED_HORIZON"]
 
 #: Default members of ``make_forecaster("ensemble")``.
 DEFAULT_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm")
@@ -65,6 +65,9 @@ QA_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm", "level")
 WEIGHTS_RESOURCE = "ensemble_weights.json"
 #: The spread factor a quantile average gets when no stored factor exists (no narrowing).
 _NO_SCALE = 1.0
+#: Shortest horizon (days from the last observed day to the forecast's last day) that gets the stored factor:
+#: the season-ahead backtest's shortest rest-of-season horizon (origin 31 July -> 30 September).
+MIN_SCALED_HORIZON = 61
 
 
 def mean_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -316,14 +319,20 @@ def scale_path_totals(paths: np.ndarray, mean: np.ndarray, scale: float) -> np.n
     return out
 
 
-def stored_spread_scale(end) -> tuple[float, str]:
+def stored_spread_scale(end, horizon_days: int | None = None) -> tuple[float, str]:
     """The stored spread factor of a quantile-averaged forecast ending on ``end``, and its source.
 
     The season-ahead backtest (``benchmarks/season_ahead.py --write-weights``)
     stores one factor per target, estimated on all its seasons.  Forecasts
     ending by 30 September use the rest-of-season factor, longer ones the
-    calendar-year factor; without the resource the factor is 1 (no narrowing).
+    calendar-year factor.  The factor is 1 (no narrowing) without the
+    resource, and for horizons shorter than :data:`MIN_SCALED_HORIZON` days
+    (the shortest rest-of-season horizon of the backtest, origin 31 July):
+    nothing measured that narrowing there.
     """
+    if horizon_days is not None and int(horizon_days) < MIN_SCALED_HORIZON:
+        return _NO_SCALE, (f"none (1): {int(horizon_days)} days ahead is shorter than the season-ahead "
+                           f"backtest's horizons (>= {MIN_SCALED_HORIZON} days)")
     end = pd.Timestamp(end)
     target = "rest_of_season" if (end.month, end.day) <= (9, 30) else "year"
     stored = (load_weights() or {}).get("spread_scale", {})
@@ -365,7 +374,8 @@ class EnsembleForecaster(BaseForecaster):
         ``combine="quantiles"`` only: the factor in [0, 1] the spread of the
         totals is scaled by; None = the stored factor
         (:func:`stored_spread_scale`: rest-of-season or calendar-year, by the
-        forecast's last day).
+        forecast's last day; 1 for forecasts less than
+        :data:`MIN_SCALED_HORIZON` days ahead).
 
     Attributes
     ----------
@@ -502,7 +512,7 @@ class EnsembleForecaster(BaseForecaster):
         if self.combine == "quantiles":
             index = fcs[names[0]].index
             if self.spread_scale is None:
-                scale, source = stored_spread_scale(index[-1])
+                scale, source = stored_spread_scale(index[-1], (index[-1] - self.last_date_).days)
             else:
                 scale, source = float(self.spread_scale), "given"
             qa = quantile_average_paths(paths, w / w.sum(), random_state=int(self.random_state))

@@ -216,7 +216,13 @@ def test_quantile_ensemble_parameters_and_stored_scale(frame):
             assert scale == stored[target] and 0.2 <= scale <= 1.0 and target in source
         else:
             assert (scale, source) == (1.0, "none stored (1)")
+    # short horizons: nothing measured the narrowing there, so none is applied
+    scale, source = stored_spread_scale("2026-05-14", horizon_days=14)
+    assert scale == 1.0 and "14 days ahead" in source
+    assert stored_spread_scale("2026-09-30", horizon_days=61) == stored_spread_scale("2026-09-30")
     hist = frame.loc[:"2023-05-31"]
+    short = EnsembleForecaster(members=("seasonal_naive", "persistence"), combine="quantiles", n_paths=50).fit(hist)
+    assert short.predict(future_frame(hist, "2023-06-01", "2023-06-14")).info["spread_scale"] == 1.0
     for bad in ({"combine": "median"}, {"spread_scale": 0.5}, {"combine": "quantiles", "spread_scale": 1.5}):
         with pytest.raises(ModelError):
             EnsembleForecaster(members=("seasonal_naive", "persistence"), **bad).fit(hist)
