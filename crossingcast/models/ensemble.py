@@ -154,6 +154,14 @@ def pool_samples(samples: Sequence[np.ndarray], weights: Sequence[float], random
     return out
 
 
+def _member_weights(weights, k: int, who: str) -> np.ndarray:
+    """``k`` member weights: equal when None, else checked to be non-negative and to sum to 1."""
+    w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+        raise ValueError(f"{who}: weights must be {k} non-negative numbers summing to 1, got {w.tolist()}")
+    return w
+
+
 def quantile_average(samples: Sequence[np.ndarray], weights: Sequence[float] | None = None) -> np.ndarray:
     """Quantile averaging ("Vincentization") of 1-D samples: the weighted mean of the members' quantiles.
 
@@ -182,9 +190,7 @@ def quantile_average(samples: Sequence[np.ndarray], weights: Sequence[float] | N
     if not arrays or min(a.size for a in arrays) == 0:
         raise ValueError("quantile_average: needs at least one non-empty sample per member")
     k = len(arrays)
-    w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
-    if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-        raise ValueError(f"quantile_average: weights must be {k} non-negative numbers summing to 1, got {w.tolist()}")
+    w = _member_weights(weights, k, "quantile_average")
     n = min(a.size for a in arrays)
     thinned = [a[np.linspace(0, a.size - 1, n).round().astype(int)] for a in arrays]
     return np.tensordot(w, np.vstack(thinned), axes=1)
@@ -268,10 +274,7 @@ def quantile_average_paths(paths: Sequence[np.ndarray], weights: Sequence[float]
         raise ValueError("quantile_average_paths: members' paths must cover the same days, got "
                          f"{[a.shape[1] for a in arrays]} days")
     k = len(arrays)
-    w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float)
-    if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-        raise ValueError(f"quantile_average_paths: weights must be {k} non-negative numbers summing to 1, "
-                         f"got {w.tolist()}")
+    w = _member_weights(weights, k, "quantile_average_paths")
     n = min(a.shape[0] for a in arrays)
     ranked = np.stack([a[np.argsort(a.sum(axis=1), kind="stable")][np.linspace(0, a.shape[0] - 1, n)
                                                                      .round().astype(int)] for a in arrays])
