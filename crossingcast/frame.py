@@ -39,6 +39,7 @@ __all__ = [
     "feature_columns",
     "weather_columns",
     "event_columns",
+    "event_changes",
     "climatology_weather",
     "shift_weather_year",
     "weather_years",
@@ -64,6 +65,53 @@ def weather_columns(frame: pd.DataFrame) -> list[str]:
 def event_columns(frame: pd.DataFrame) -> list[str]:
     """The ``event_<name>`` flag columns of ``frame``."""
     return [c for c in frame.columns if c.startswith("event_")]
+
+
+def event_changes(history: pd.DataFrame, future: pd.DataFrame) -> list[str]:
+    """What a forecast over ``future`` assumes about events: flags that differ from the last observed day.
+
+    A model with an effect for an event carries its end (or start) into the
+    forecast, so these assumptions can move a season total a lot (measured at
+    30 April 2026: the UK-France returns pilot scheduled to end on 30 June
+    2026 puts ``ensemble_qa``'s June-September total at 18,427 against
+    16,055 with the pilot extended; docs/season_ahead.md).  Scenarios test
+    other assumptions.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        The frame the model was fitted on (its last row is the origin).
+    future : pandas.DataFrame
+        The future frame (:func:`future_frame`); give it the days from the
+        origin on, so that changes before the forecast period are seen.
+
+    Returns
+    -------
+    list of str
+        One sentence per event, in calendar order, e.g.
+        ``"uk_france_returns_pilot_2025 ends on 2026-06-30"``.
+    """
+    if not len(history) or not len(future):
+        return []
+    last = history.iloc[-1]
+    out = []
+    for c in event_columns(future):
+        if c not in history.columns:
+            continue
+        before = float(last[c])
+        values = future[c].to_numpy(dtype=float)
+        moved = np.flatnonzero(values != before)
+        if not len(moved):
+            continue
+        day, after = future.index[moved[0]], float(values[moved[0]])
+        name = c[len("event_"):]
+        if before != 0 and after == 0:
+            out.append(f"{name} ends on {(day - pd.Timedelta(days=1)).date().isoformat()}")
+        elif before == 0:
+            out.append(f"{name} starts on {day.date().isoformat()}")
+        else:
+            out.append(f"{name} changes from {before:g} to {after:g} on {day.date().isoformat()}")
+    return out
 
 
 def _as_daily_index(obj: pd.DataFrame, what: str) -> pd.DataFrame:

@@ -290,7 +290,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
         Dates outside the data or the horizon, weather years on a weather-blind
         frame or without complete weather for the dates.
     """
-    from crossingcast.frame import future_frame, shift_weather_year, weather_columns
+    from crossingcast.frame import event_changes, future_frame, shift_weather_year, weather_columns
     from crossingcast.frame import weather_years as years_covering
 
     if not isinstance(frame, pd.DataFrame) or not isinstance(frame.index, pd.DatetimeIndex) or frame.empty:
@@ -323,6 +323,10 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
     notes: list[str] = []
     if simulated:
         notes.append("SIMULATED data (crossingcast.simulate), not real arrivals")
+    changes = event_changes(history, future_frame(history, fstart, end))
+    if changes:
+        notes.append(f"assumed from the events calendar as of the origin: {'; '.join(changes)} (models with an "
+                     f"effect for these carry the change; scenarios test other assumptions)")
     wcols = weather_columns(history)
     model_weather = list(getattr(fitted, "weather_features_", wcols) or [])
 

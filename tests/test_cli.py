@@ -353,3 +353,15 @@ def test_model_help_lists_every_model_and_what_best_means():
     listed = MODEL_HELP.split(" or best")[0].split(", ")
     assert listed == [n for n in MODEL_NAMES if n != "best"]
     assert f"({BEST_SHORT_MODEL} up to {CUTOVER_DAYS} days ahead, {BEST_SEASON_MODEL} beyond)" in MODEL_HELP
+
+
+def test_forecast_says_which_calendar_changes_it_assumes(data_dir, tmp_path):
+    """From 30 April 2026 the calendar ends the returns pilot on 30 June 2026; the forecast must say so."""
+    res = ok(run(["forecast", "--data-dir", data_dir, "--origin", "2026-04-30", "--start", "2026-06-01",
+                  "--end", "2026-09-30", "--model", "seasonal_naive", "--n-paths", 50,
+                  "--out", tmp_path / "fc.csv"]))
+    assert "uk_france_returns_pilot_2025 ends on 2026-06-30" in " ".join(text(res).split())
+    res = ok(run(["forecast", "--data-dir", data_dir, "--origin", "2026-04-30", "--start", "2026-05-01",
+                  "--end", "2026-05-14", "--model", "seasonal_naive", "--n-paths", 50,
+                  "--out", tmp_path / "fc2.csv"]))
+    assert "assumed from the events calendar" not in text(res)

@@ -99,3 +99,26 @@ def test_frame_spans_the_newest_release_to_its_last_day(frame, counts):
     assert frame.index[-1] == counts.index[-1] and frame.index[0] == counts.index[0]
     assert len(frame) == (frame.index[-1] - frame.index[0]).days + 1
     assert frame["migrants"].sum() == counts["migrants"].sum()
+
+
+def test_event_changes_name_what_the_forecast_assumes(frame):
+    from crossingcast.events import default_calendar
+
+    hist = frame.loc[:"2026-04-30"]
+    fut = fr.future_frame(hist, "2026-05-01", "2026-09-30")
+    # the calendar's returns pilot runs to 30 June 2026; nothing else moves
+    assert fr.event_changes(hist, fut) == ["uk_france_returns_pilot_2025 ends on 2026-06-30"]
+    assert fr.event_changes(hist, fut.loc[:"2026-06-30"]) == []
+    cal = default_calendar().copy()
+    new = cal.iloc[[0]].assign(name="summit_2026", start=pd.Timestamp("2026-07-14"), end=pd.NaT, intensity=1.0)
+    cal = pd.concat([cal, new], ignore_index=True)
+    cal.loc[cal["name"] == "uk_france_returns_pilot_2025", "end"] = pd.NaT  # extended
+    counts = frame.loc[:"2026-04-30", [c for c in fr.COUNT_COLUMNS if c in frame.columns]]
+    hist2 = fr.build_frame(counts, events=cal)
+    assert fr.event_changes(hist2, fr.future_frame(hist2, "2026-05-01", "2026-09-30")) == [
+        "summit_2026 starts on 2026-07-14"]
+    # a scenario calendar passed to future_frame: an event at half intensity from the first future day
+    half = cal.copy()
+    half.loc[half["name"] == "uk_france_returns_pilot_2025", "intensity"] = 0.5
+    assert fr.event_changes(hist2, fr.future_frame(hist2, "2026-05-01", "2026-05-31", events=half)) == [
+        "uk_france_returns_pilot_2025 changes from 1 to 0.5 on 2026-05-01"]

@@ -45,7 +45,7 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
     import pandas as pd
 
     from crossingcast.errors import CrossingcastError, DataError
-    from crossingcast.frame import future_frame, weather_columns
+    from crossingcast.frame import event_changes, future_frame, weather_columns
     from crossingcast.models import best_model, make_forecaster
     from crossingcast.outlook import weather_year_forecast
 
@@ -89,6 +89,11 @@ def forecast(data_dir: Optional[Path] = DataDirOpt,
                 fc = fitted.predict(future_frame(train, s, e, weather=weather, weather_mode="forecast file"))
     except CrossingcastError as exc:
         fail(exc)
+    changes = event_changes(train, future_frame(train, o + pd.Timedelta(days=1), e))
+    if changes:
+        console.print(f"[yellow]assumed from the events calendar as of the origin: {'; '.join(changes)} "
+                      f"(models with an effect for these carry the change; `crossingcast scenario` tests "
+                      f"others)[/]")
     table = fc.to_frame()
     table["weather"] = fc.info.get("weather", "none")
     table["weather_history"] = frame.attrs.get("weather_history", "none")
