@@ -323,10 +323,6 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
     notes: list[str] = []
     if simulated:
         notes.append("SIMULATED data (crossingcast.simulate), not real arrivals")
-    changes = event_changes(history, future_frame(history, fstart, end))
-    if changes:
-        notes.append(f"assumed from the events calendar as of the origin: {'; '.join(changes)} (models with an "
-                     f"effect for these carry the change; scenarios test other assumptions)")
     wcols = weather_columns(history)
     model_weather = list(getattr(fitted, "weather_features_", wcols) or [])
 
@@ -377,6 +373,11 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
         notes.append("weather-blind: no weather ensemble; the frame has no weather columns (no weather mirror "
                      "offline), so the outlook is the model's own weather-blind predictive distribution, whose "
                      "spread covers weather only as far as past day-to-day variation taught the model")
+
+    changes = event_changes(history, future_frame(history, fstart, end))
+    if changes:
+        notes.append(f"assumed from the events calendar as of the origin: {'; '.join(changes)} (models with an "
+                     f"effect for these carry the change; scenarios test other assumptions)")
 
     # The pooled distribution as one Forecast: its daily quantiles, totals and weekly sums are the shared ones.
     pooled = Forecast.from_paths(np.concatenate([r[2] for r in runs], axis=0), index, model=mname,

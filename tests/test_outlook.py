@@ -143,6 +143,8 @@ def test_real_data_weather_blind(real_outlook):
     _check_shapes(r, 122)
     assert r.weather == "weather-blind" and r.weather_years == [] and r.by_weather_year.empty
     assert r.notes[0].startswith("weather-blind: no weather ensemble")
+    # what the outlook assumes about events is said (the calendar ends the returns pilot on 30 June 2026)
+    assert any("uk_france_returns_pilot_2025 ends on 2026-06-30" in n for n in r.notes)
     assert not r.simulated and r.paths.shape[0] == 300
     assert "weather-blind" in set(r.table()["weather"])
     # summer 2025 had ~26 surge days; a summer outlook expects some, not dozens of weeks
