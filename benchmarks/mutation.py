@@ -24,6 +24,7 @@ Usage (from the repository root)::
     OMP_NUM_THREADS=1 CROSSINGCAST_DATA=../shared/data python benchmarks/mutation.py
     python benchmarks/mutation.py --targets forecast,metrics,distributions --max-children 2
     python benchmarks/mutation.py --list
+    python benchmarks/mutation.py --targets ensemble --max-children 2   # the ensembles (not in the default run)
 
 The last line printed is ``RESULT mutation_score=<killed/(killed+survived)> mutants=<n> ...``;
 the target is >= 0.85.  Survivors are listed per target (``--show-survivors`` prints their diffs);
@@ -84,6 +85,12 @@ TARGETS: dict[str, Target] = {
                      ("tests/data/test_homeoffice.py", "tests/data/test_release_contract.py"),
                      ("*_daily_from_book*", "*_weekly_from_book*", "*_parse_table*", "*_to_numeric*",
                       "*_newest*", "*load_counts*")),
+    # the ensembles' combination arithmetic (pool, quantile average, spread scaling, CRPS weights): its
+    # hand-worked value tests (the fitted-forecaster tests of the file also run: 3 s)
+    "ensemble": Target("crossingcast/models/ensemble.py", ("tests/models/test_ensemble.py",),
+                       ("*mean_abs_diff*", "*_terms*", "*crps_weights*", "*pool_samples*", "*_member_weights*",
+                        "*quantile_average*", "*scale_spread*", "*crps_spread_scale*", "*scale_path_totals*",
+                        "*stored_spread_scale*")),
 }
 DEFAULT = ("forecast", "distributions", "metrics", "features", "backtest", "scenarios", "reader")
 

@@ -317,7 +317,8 @@ def scale_path_totals(paths: np.ndarray, mean: np.ndarray, scale: float) -> np.n
     out = np.empty_like(p)
     pos = totals > 0
     out[pos] = p[pos] * (target[pos] / totals[pos])[:, None]
-    profile = m / m.sum() if m.sum() > 0 else np.full(m.shape, 1.0 / max(m.size, 1))
+    # a zero path's target is positive only when the mean is (scale_spread of non-negative totals)
+    profile = m / m.sum() if m.sum() > 0 else np.zeros_like(m)
     out[~pos] = target[~pos, None] * profile[None, :]
     return out
 

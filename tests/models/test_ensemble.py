@@ -226,3 +226,120 @@ def test_quantile_ensemble_parameters_and_stored_scale(frame):
     for bad in ({"combine": "median"}, {"spread_scale": 0.5}, {"combine": "quantiles", "spread_scale": 1.5}):
         with pytest.raises(ModelError):
             EnsembleForecaster(members=("seasonal_naive", "persistence"), **bad).fit(hist)
+
+
+def test_combination_arithmetic_edge_cases_by_hand(monkeypatch):
+    """Hand-worked edge cases of the pool / quantile-average arithmetic (found by mutation testing)."""
+    from crossingcast.models import ensemble as E
+
+    # E|A - B| with values of A below every value of B: a = (0, 10), b = (5,): (5 + 5) / 2
+    assert E.mean_abs_diff([0.0, 10.0], [5.0]) == pytest.approx(5.0)
+    # the pool's CRPS terms: a_k = E|X_k - y|, b_kl = E|X_k - X_l| (diagonal included)
+    a, b = E._terms([np.array([0.0, 2.0]), np.array([1.0])], 1.0)
+    np.testing.assert_allclose(a, [1.0, 0.0])
+    np.testing.assert_allclose(b, [[1.0, 1.0], [1.0, 0.0]])
+    # pool_samples: one member is itself; unnormalised weights are normalised; default seed 0
+    x = np.arange(10.0)
+    np.testing.assert_array_equal(E.pool_samples([x], [1.0]), x)
+    p = E.pool_samples([np.zeros(20000), np.ones(20000)], [1.0, 3.0])
+    assert p.mean() == pytest.approx(0.75, abs=0.015)
+    assert np.array_equal(p, E.pool_samples([np.zeros(20000), np.ones(20000)], [1.0, 3.0], random_state=0))
+    with pytest.raises(ModelError, match="pool_samples: members' samples must have the same shape"):
+        E.pool_samples([x, x[:3]], [0.5, 0.5])
+    # weights: wrong length, negative, not summing to 1 -- each named
+    for bad in ([1.0], [1.5, -0.5], [0.5, 0.6]):
+        with pytest.raises(ValueError, match=r"quantile_average: weights must be 2 non-negative numbers summing to 1"):
+            E.quantile_average([[1.0], [2.0]], bad)
+        with pytest.raises(ValueError, match=r"quantile_average_paths: weights must be 2 non-negative"):
+            E.quantile_average_paths([np.ones((1, 2)), np.ones((1, 2))], bad)
+    with pytest.raises(ValueError, match="quantile_average: needs at least one non-empty sample"):
+        E.quantile_average([[1.0], []])
+    # quantile_average_paths: input checks named; one member is its own ranked paths; default seed 0
+    for bad in ([], [np.zeros((0, 3))], [np.zeros(3)]):
+        with pytest.raises(ValueError, match=r"quantile_average_paths: needs one non-empty \(paths, days\)"):
+            E.quantile_average_paths(bad)
+    with pytest.raises(ValueError, match="quantile_average_paths: members' paths must cover the same days"):
+        E.quantile_average_paths([np.ones((2, 2)), np.ones((2, 3))])
+    one = np.array([[3.0, 3.0], [1.0, 0.0]])
+    np.testing.assert_array_equal(E.quantile_average_paths([one]), one[[1, 0]])
+    # members with different daily shapes: each row is one member's path, drawn with the weights
+    first, second = np.tile([1.0, 0.0], (4000, 1)), np.tile([0.0, 1.0], (4000, 1))
+    rows = E.quantile_average_paths([first, second], [0.3, 0.7], random_state=2)
+    assert set(map(tuple, rows)) == {(1.0, 0.0), (0.0, 1.0)}  # never the average (0.5, 0.5)
+    assert (rows[:, 0] > 0).mean() == pytest.approx(0.3, abs=0.03)
+    assert np.array_equal(rows, E.quantile_average_paths([first, second], [0.3, 0.7], random_state=2))
+    assert np.array_equal(E.quantile_average_paths([first[:50], second[:50]]),
+                          E.quantile_average_paths([first[:50], second[:50]], random_state=0))
+    small = E.quantile_average_paths([np.array([[0.5, 0.0]]), np.array([[0.0, 0.5]])])  # totals below 1
+    assert tuple(small[0]) in {(0.5, 0.0), (0.0, 0.5)}
+    # scale_path_totals with totals and means below 1: targets 0.4 + 0.5 * (-0.4, +0.4) = 0.2, 0.6
+    out = E.scale_path_totals(np.array([[0.0, 0.0], [0.4, 0.4]]), np.array([0.3, 0.1]), 0.5)
+    np.testing.assert_allclose(out, [[0.15, 0.05], [0.3, 0.3]])
+    np.testing.assert_array_equal(E.scale_path_totals(np.zeros((2, 3)), np.zeros(3), 0.5), np.zeros((2, 3)))
+    # scale 0: every total is the mean
+    np.testing.assert_allclose(E.scale_spread(np.array([0.0, 10.0, 20.0]), 12.0, 0.0), [12.0, 12.0, 12.0])
+    # crps_spread_scale: ties (a sample without spread) go to the larger scale
+    assert E.crps_spread_scale([(np.full(3, 100.0), 100.0, 120.0)], grid=(0.2, 0.5, 1.0)) == 1.0
+    with pytest.raises(ValueError, match="crps_spread_scale: needs at least one past case"):
+        E.crps_spread_scale([])
+    # no stored factors: 1, and the source says so
+    monkeypatch.setattr(E, "load_weights", lambda: {"weights": {}})
+    assert E.stored_spread_scale("2026-09-30") == (1.0, "none stored (1)")
+    monkeypatch.setattr(E, "load_weights", lambda: None)
+    assert E.stored_spread_scale("2026-12-31") == (1.0, "none stored (1)")
+
+
+def test_crps_spread_scale_is_the_grid_argmin_of_relative_crps():
+    """Against a brute-force CRPS (all pairs): cases of very different size, actuals below 1 and 2 included."""
+    from crossingcast.models.ensemble import crps_spread_scale, scale_spread
+
+    def crps(x, y):
+        return np.abs(x - y).mean() - 0.5 * np.abs(x[:, None] - x[None, :]).mean()
+
+    rng = np.random.default_rng(7)
+    grid = (0.2, 0.4, 0.6, 0.8, 1.0)
+    for _ in range(30):
+        cases = []
+        for size in rng.choice([0.5, 1.5, 50.0, 5000.0], size=3):
+            s = rng.gamma(4.0, size / 4.0, 60)
+            cases.append((s, float(s.mean()), float(rng.gamma(4.0, size / 4.0))))
+        score = {g: np.mean([crps(scale_spread(s, m, g), a) / max(a, 1.0) for s, m, a in cases]) for g in grid}
+        best = min(score.values())
+        expect = max(g for g in grid if score[g] <= best + 1e-12)
+        assert crps_spread_scale(cases, grid=grid) == expect
+
+
+def test_crps_weights_match_a_brute_force_search_of_the_mixture_crps():
+    """CRPS of the pooled (mixture) sample computed point by point, searched on a weight grid.
+
+    Cases of very different size (actuals below 1 and 2 included), with and without dividing by the actual.
+    """
+    rng = np.random.default_rng(11)
+
+    def mixture_crps(samples, w, y):
+        x = np.concatenate(samples)
+        p = np.concatenate([np.full(len(s), wk / len(s)) for s, wk in zip(samples, w)])
+        return p @ np.abs(x - y) - 0.5 * p @ np.abs(x[:, None] - x[None, :]) @ p
+
+    for k, scale in ((2, True), (2, False), (3, True)):
+        cases = []
+        for size in (0.6, 1.5, 40.0, 900.0):
+            y = float(rng.gamma(5.0, size / 5.0))
+            # member 1 is right on the small cases, member 2 on the large ones: dividing by the actual moves
+            # the optimum towards member 1
+            factors = (1.0, 2.0, 0.7) if size < 10 else (0.5, 1.0, 1.6)
+            cases.append(([rng.gamma(3.0, size * f / 3.0, 40) for f in factors[:k]], y))
+        grid = [np.array(w) for w in
+                ([(a, 1 - a) for a in np.linspace(0, 1, 201)] if k == 2 else
+                 [(a, b, 1 - a - b) for a in np.linspace(0, 1, 51) for b in np.linspace(0, 1, 51) if a + b <= 1])]
+
+        def total(w):
+            return sum(mixture_crps(s, w, y) / (max(abs(y), 1.0) if scale else 1.0) for s, y in cases)
+
+        best = min(grid, key=total)
+        w = crps_weights(cases) if scale else crps_weights(cases, scale=False)  # scale=True is the default
+        assert w.sum() == pytest.approx(1.0) and (w >= 0).all()
+        assert total(w) <= total(best) + 1e-9, (w, best)
+        assert np.abs(w - best).max() < 0.03
+    with pytest.raises(ValueError, match="crps_weights: no cases"):
+        crps_weights([])
