@@ -122,3 +122,14 @@ def test_cli_report_from_the_real_data(real_briefing):  # noqa: F811
 
 def test_sections_constant():
     assert SECTIONS == ("forecast", "surge", "scenarios", "leaderboard", "provenance")
+
+
+def test_best_follows_the_forecast_horizon_and_the_board_says_where_it_was_chosen(sim_frame):
+    """The default period (next June-September) is a season horizon: ``best`` is the season model."""
+    from crossingcast.models import BEST_SEASON_MODEL, best_model
+
+    hist = sim_frame.loc[:"2025-04-30"]
+    hist.attrs = dict(sim_frame.attrs)
+    b = briefing(hist, sections=["forecast", "leaderboard"], quick=True, n_paths=60)
+    assert b.info["model"] == best_model(153) == BEST_SEASON_MODEL
+    assert "the winner of the season-ahead board" in b.html

@@ -254,7 +254,7 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
     start, end : date-like, optional
         Forecast period (default: the next June-September after the origin).
     model : str
-        Forecast model name (``"best"`` = :data:`crossingcast.models.BEST_MODEL`).
+        Forecast model name (``"best"``: :func:`crossingcast.models.best_model` of the horizon, end - origin).
     scenarios : ScenarioSpec, dict or path, optional
         Scenario spec for :func:`crossingcast.scenarios.run_scenarios`; without it the
         scenarios section says that none were given.
@@ -288,7 +288,7 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
         Unknown sections, dates outside the data, or errors of the underlying steps.
     """
     from crossingcast.frame import TARGET
-    from crossingcast.models import BEST_MODEL
+    from crossingcast.models import BEST_SEASON_MODEL, CUTOVER_DAYS, best_model
 
     sections = list(dict.fromkeys(sections))
     bad = [s for s in sections if s not in SECTIONS]
@@ -307,7 +307,8 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
     if quick:
         n_paths = min(int(n_paths), 200)
     say = progress or (lambda msg: None)
-    name = BEST_MODEL if model == "best" else str(model)
+    horizon_days = (end - origin).days
+    name = best_model(horizon_days) if model == "best" else str(model)
     simulated = bool(frame.attrs.get("simulated", False))
     rep = dict(frame.attrs.get("report", {}))
     history = frame.loc[:origin]
@@ -437,7 +438,11 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
                     f"the error of weekly totals (wk_rmse); coverage80 is how often the 80% interval held the "
                     f"observed value (0.8 is right). The forecast model <b>{_esc(name)}</b> ranks "
                     f"<b>{int(rank.iloc[0]) if len(rank) else '?'}</b> of {len(board)}."
-                    f"{' Quick run: few origins, so the ranking is indicative only.' if quick else ''}</p>")
+                    f"{' Quick run: few origins, so the ranking is indicative only.' if quick else ''}"
+                    + (f" This board scores 1-{horizon} days ahead; the forecast is {horizon_days} days ahead, "
+                       f"where <code>best</code> is <b>{_esc(BEST_SEASON_MODEL)}</b>, the winner of the season-ahead "
+                       f"board (benchmarks/season_ahead.py; docs/season_ahead.md), not of this one."
+                       if model == "best" and horizon_days > CUTOVER_DAYS else "") + "</p>")
         add_table("leaderboard", board, "Leaderboard (lower mae / crps / wk_rmse is better)",
                   ["rank", "model", "mae", "crps", "coverage80", "wk_rmse", "wk_coverage80", "weather"])
         add_figure("fig_leaderboard", plots.leaderboard_bars(board, "wk_rmse", simulated=simulated),
