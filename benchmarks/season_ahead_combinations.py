@@ -38,15 +38,10 @@ from _common import load_frame  # noqa: E402
 from crossingcast.evaluate import metrics as M  # noqa: E402
 from crossingcast.evaluate import season_ahead_backtest  # noqa: E402
 from crossingcast.evaluate.leaderboard import format_markdown  # noqa: E402
-from crossingcast.models.ensemble import crps_spread_scale, scale_spread  # noqa: E402
+from crossingcast.models.ensemble import crps_spread_scale, ranked_samples, scale_spread  # noqa: E402
 
 MODELS = ["seasonal_naive", "climatology", "persistence", "hurdle", "gbm", "sarimax", "level", "ensemble"]
 TARGETS = ("rest_of_season", "jun_sep", "may_aug20", "year")
-
-
-def _thinned(x, n: int) -> np.ndarray:
-    x = np.sort(np.asarray(x, dtype=float))
-    return x[np.linspace(0, x.size - 1, n).round().astype(int)]
 
 
 def combinations(res) -> pd.DataFrame:
@@ -57,8 +52,7 @@ def combinations(res) -> pd.DataFrame:
     keys = sorted({(o, t) for (m, o, t) in res.samples if m == members[0] and t in TARGETS})
     base = {}
     for o, t in keys:
-        samples = [res.samples[(m, o, t)] for m in members]
-        ranked = np.vstack([_thinned(s, min(len(x) for x in samples)) for s in samples])
+        ranked = ranked_samples([res.samples[(m, o, t)] for m in members])
         mean_q = ranked.mean(axis=0)
         median_q = np.median(ranked, axis=0)
         trimmed_q = np.sort(ranked, axis=0)[1:-1].mean(axis=0)

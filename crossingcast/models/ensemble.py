@@ -56,7 +56,8 @@ from crossingcast.models.base import BaseForecaster, Forecast
 
 __all__ = ["EnsembleForecaster", "crps_weights", "pool_samples", "mean_abs_diff", "load_weights",
            "DEFAULT_MEMBERS", "QA_MEMBERS", "quantile_average", "scale_spread", "crps_spread_scale",
-           "quantile_average_paths", "scale_path_totals", "stored_spread_scale", "MIN_SCALED_HORIZON"]
+           "quantile_average_paths", "scale_path_totals", "stored_spread_scale", "MIN_SCALED_HORIZON",
+           "ranked_samples"]
 
 #: Default members of ``make_forecaster("ensemble")``.
 DEFAULT_MEMBERS = ("persistence", "hurdle", "sarimax", "gbm")
@@ -162,6 +163,36 @@ def _member_weights(weights, k: int, who: str) -> np.ndarray:
     return w
 
 
+def _even_ranks(size: int, n: int) -> np.ndarray:
+    """``n`` evenly spaced ranks among ``0 .. size - 1`` (all of them when ``n == size``)."""
+    return np.linspace(0, size - 1, n).round().astype(int)
+
+
+def ranked_samples(samples: Sequence[np.ndarray], caller: str = "ranked_samples") -> np.ndarray:
+    """The members' sorted samples thinned to the shortest one's length: row *k* holds member *k*'s quantiles.
+
+    Parameters
+    ----------
+    samples : sequence of array-like
+        One 1-D sample per member.
+    caller : str
+        Name given in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(k, n)`` with ``n`` the smallest sample size; a longer sample keeps
+        evenly spaced order statistics.  Any combination of quantiles (mean:
+        :func:`quantile_average`; median; trimmed mean) is a reduction over
+        its rows.
+    """
+    arrays = [np.sort(np.asarray(x, dtype=float).ravel()) for x in samples]
+    if not arrays or min(a.size for a in arrays) == 0:
+        raise ValueError(f"{caller}: needs at least one non-empty sample per member")
+    n = min(a.size for a in arrays)
+    return np.vstack([a[_even_ranks(a.size, n)] for a in arrays])
+
+
 def quantile_average(samples: Sequence[np.ndarray], weights: Sequence[float] | None = None) -> np.ndarray:
     """Quantile averaging ("Vincentization") of 1-D samples: the weighted mean of the members' quantiles.
 
@@ -186,14 +217,8 @@ def quantile_average(samples: Sequence[np.ndarray], weights: Sequence[float] | N
     numpy.ndarray
         Sorted sample of length ``n``.
     """
-    arrays = [np.sort(np.asarray(x, dtype=float).ravel()) for x in samples]
-    if not arrays or min(a.size for a in arrays) == 0:
-        raise ValueError("quantile_average: needs at least one non-empty sample per member")
-    k = len(arrays)
-    w = _member_weights(weights, k, "quantile_average")
-    n = min(a.size for a in arrays)
-    thinned = [a[np.linspace(0, a.size - 1, n).round().astype(int)] for a in arrays]
-    return np.tensordot(w, np.vstack(thinned), axes=1)
+    ranked = ranked_samples(samples, caller="quantile_average")
+    return np.tensordot(_member_weights(weights, ranked.shape[0], "quantile_average"), ranked, axes=1)
 
 
 def scale_spread(samples: np.ndarray, mean: float, scale: float) -> np.ndarray:
@@ -276,8 +301,7 @@ def quantile_average_paths(paths: Sequence[np.ndarray], weights: Sequence[float]
     k = len(arrays)
     w = _member_weights(weights, k, "quantile_average_paths")
     n = min(a.shape[0] for a in arrays)
-    ranked = np.stack([a[np.argsort(a.sum(axis=1), kind="stable")][np.linspace(0, a.shape[0] - 1, n)
-                                                                     .round().astype(int)] for a in arrays])
+    ranked = np.stack([a[np.argsort(a.sum(axis=1), kind="stable")][_even_ranks(a.shape[0], n)] for a in arrays])
     averaged = np.tensordot(w, ranked, axes=1)  # (n, days): its row totals are the targets
     target = averaged.sum(axis=1)
     pick = np.random.default_rng(random_state).choice(k, size=n, p=w / w.sum())
