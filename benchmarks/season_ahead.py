@@ -198,24 +198,6 @@ def paired_table(table: pd.DataFrame, reference: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def spread_scales(res, members) -> dict:
-    """ensemble_qa's spread factor per target, from every season's unscaled quantile averages."""
-    from crossingcast.models.ensemble import crps_spread_scale, quantile_average
-
-    out = {}
-    for target in ("rest_of_season", "jun_sep", "may_aug20", "year"):
-        t = res.totals(target)
-        cases = []
-        for o, g in t[t["model"].isin(members)].groupby("origin"):
-            if set(g["model"]) != set(members):
-                continue
-            cases.append((quantile_average([res.samples[(m, o, target)] for m in members]),
-                          float(g["mean"].mean()), float(g["actual"].iloc[0])))
-        if cases:
-            out[target] = crps_spread_scale(cases)
-    return out
-
-
 def write_weights(res, path: Path, command: str, frame: pd.DataFrame) -> dict:
     from crossingcast.models.ensemble import crps_weights
 
@@ -230,7 +212,8 @@ def write_weights(res, path: Path, command: str, frame: pd.DataFrame) -> dict:
             continue
     w = crps_weights(cases)
     doc = {"weights": {m: round(float(v), 4) for m, v in zip(members, w)},
-           "spread_scale": spread_scales(res, members),
+           "spread_scale": {t: res.settings["qa_scale_all_seasons"][t]
+                            for t in ("rest_of_season", "jun_sep", "may_aug20", "year")},
            "provenance": {"benchmark": "benchmarks/season_ahead.py", "command": command,
                           "target": "rest_of_season totals (origin+1 .. 30 Sep), CRPS/actual, linear pool",
                           "spread_scale": "ensemble_qa (equal-weight quantile average of the members): the factor "

@@ -228,13 +228,15 @@ def _loyo_equal_wins(cases_by_year: dict[int, list], k: int) -> bool:
     return eq <= opt
 
 
-def _ensemble(records: list[dict], members: list[str], random_state: int) -> tuple[list[dict], pd.DataFrame]:
+def _ensemble(records: list[dict], members: list[str],
+              random_state: int) -> tuple[list[dict], pd.DataFrame, dict[str, float]]:
     """Pool the members' stored samples per origin/target; weights from earlier years only.
 
     Two combinations: ``ensemble`` (linear pool, CRPS weights) and
     ``ensemble_qa`` (equal-weight quantile average, its spread scaled by a
     factor in [0.2, 1] fitted per target to that target's totals of earlier
-    years; 1 in the first year).
+    years; 1 in the first year).  Also returns ``ensemble_qa``'s factor per
+    target fitted on **all** seasons (what the live forecaster stores).
     """
     from crossingcast.models.ensemble import (crps_spread_scale, crps_weights, pool_samples, quantile_average,
                                               scale_spread)
@@ -248,6 +250,15 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
     qa_base = {(o, t): (quantile_average([by[(m, o, t)]["samples"] for m in members]),
                         float(np.mean([by[(m, o, t)]["mean"] for m in members])), by[(members[0], o, t)]["actual"])
                for (o, t) in keys}
+
+    def qa_scales(before: int | None = None) -> dict[str, float]:
+        """One spread factor per target, from that target's totals of the years before ``before`` (None: all)."""
+        scales = {}
+        for target in TARGETS:
+            cases = [qa_base[(o, t)] for (o, t) in keys if t == target and (before is None or o.year < before)]
+            scales[target] = crps_spread_scale(cases) if cases else 1.0
+        return scales
+
     out, wrows = [], []
     for year in years:
         past: dict[int, list] = {}
@@ -261,10 +272,7 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             w, source = np.full(k, 1.0 / k), "equal (won leave-one-year-out)"
         else:
             w, source = crps_weights([c for cs in past.values() for c in cs]), "crps-optimal"
-        qa_scale = {}
-        for target in TARGETS:  # one spread factor per target, from that target's totals of earlier years
-            qa_past = [qa_base[(o, t)] for (o, t) in keys if o.year < year and t == target]
-            qa_scale[target] = crps_spread_scale(qa_past) if qa_past else 1.0
+        qa_scale = qa_scales(before=year)
         wrows.append({"year": year, "source": source, "past_years": ",".join(map(str, sorted(past))),
                       **{m: float(v) for m, v in zip(members, w)},
                       **{f"qa_scale_{t}": v for t, v in qa_scale.items()}})
@@ -284,7 +292,7 @@ def _ensemble(records: list[dict], members: list[str], random_state: int) -> tup
             qa.update({"model": "ensemble_qa", "mean": qa_mean, "how": "quantile-averaged", "seconds": 0.0,
                        "samples": scale_spread(qa_samples, qa_mean, qa_scale[t])})
             out.append(qa)
-    return out, pd.DataFrame(wrows)
+    return out, pd.DataFrame(wrows), qa_scales()
 
 
 # ----------------------------------------------------------------- result
@@ -305,6 +313,10 @@ class SeasonAheadResult:
     ensemble_weights : pandas.DataFrame
         Pool weights per year with their source (empty without an ensemble).
     settings : dict
+        Run settings; with the combinations, ``qa_scale_all_seasons`` is
+        ``ensemble_qa``'s spread factor per target fitted on all seasons (what
+        ``benchmarks/season_ahead.py --write-weights`` stores for the live
+        forecaster).
     wall_seconds : float
     """
 
@@ -572,9 +584,9 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     results = _run(units, int(n_jobs), backend, progress,
                    f"season-ahead ({len(specs)} models, {sum(map(len, groups.values()))} origins)")
     records = [r for rs in results for r in rs]
-    weights = pd.DataFrame()
+    weights, qa_scale_all = pd.DataFrame(), {}
     if want_ens:
-        pooled, weights = _ensemble(records, members, random_state)
+        pooled, weights, qa_scale_all = _ensemble(records, members, random_state)
         records += pooled
     wall = time.perf_counter() - t0
     per_origin = pd.DataFrame([_score(r) for r in records])
@@ -588,7 +600,8 @@ def season_ahead_backtest(frame: pd.DataFrame, models, *, years=(2021, 2022, 202
     settings = {"years": sorted(groups), "n_origins": sum(len(v) for v in groups.values()), "refit": refit,
                 "weather": weather, "weather_label": label,
                 "models": list(specs) + (list(_POOLED) if want_ens else []),
-                "ensemble_members": members if want_ens else [], "random_state": random_state,
+                "ensemble_members": members if want_ens else [], "qa_scale_all_seasons": qa_scale_all,
+                "random_state": random_state,
                 "n_jobs": n_jobs, "frame_at": getattr(frame_at, "__name__", None) if frame_at else None}
     return SeasonAheadResult(per_origin=per_origin, samples=samples, ensemble_weights=weights, settings=settings,
                              wall_seconds=wall)

@@ -129,6 +129,14 @@ def test_pooled_ensemble_weights_from_earlier_years_only(frame):
                          (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2,
                          mem.loc["climatology", "actual"]))
         assert w.loc[2024, f"qa_scale_{target}"] == crps_spread_scale(past)
+    # the factor the live forecaster stores: the same rule on every season
+    every = []
+    for o in sorted(set(po["origin"])):
+        mem = po[(po["origin"] == o) & (po["target"] == "rest_of_season")].set_index("model")
+        every.append((quantile_average([res.samples[(m, o, "rest_of_season")] for m in ("climatology", "persistence")]),
+                      (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2,
+                      mem.loc["climatology", "actual"]))
+    assert res.settings["qa_scale_all_seasons"]["rest_of_season"] == crps_spread_scale(every)
     for (o, t), g in po.groupby(["origin", "target"]):
         mem = g.set_index("model")
         mean = (mem.loc["climatology", "mean"] + mem.loc["persistence", "mean"]) / 2
