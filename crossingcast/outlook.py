@@ -374,7 +374,7 @@ def summer_outlook(frame: pd.DataFrame, origin, start, end, *, model="best", wea
                      "offline), so the outlook is the model's own weather-blind predictive distribution, whose "
                      "spread covers weather only as far as past day-to-day variation taught the model")
 
-    changes = event_changes(history, future_frame(history, fstart, end))
+    changes = event_changes(history, fut)  # the last future frame built above; events do not depend on weather
     if changes:
         notes.append(f"assumed from the events calendar as of the origin: {'; '.join(changes)} (models with an "
                      f"effect for these carry the change; scenarios test other assumptions)")

@@ -288,7 +288,7 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
         Unknown sections, dates outside the data, or errors of the underlying steps.
     """
     from crossingcast.frame import TARGET
-    from crossingcast.models import BEST_SEASON_MODEL, CUTOVER_DAYS, best_model
+    from crossingcast.models import CUTOVER_DAYS, best_model
 
     sections = list(dict.fromkeys(sections))
     bad = [s for s in sections if s not in SECTIONS]
@@ -440,7 +440,7 @@ def briefing(frame: pd.DataFrame, origin=None, start=None, end=None, *, model: s
                     f"<b>{int(rank.iloc[0]) if len(rank) else '?'}</b> of {len(board)}."
                     f"{' Quick run: few origins, so the ranking is indicative only.' if quick else ''}"
                     + (f" This board scores 1-{horizon} days ahead; the forecast is {horizon_days} days ahead, "
-                       f"where <code>best</code> is <b>{_esc(BEST_SEASON_MODEL)}</b>, the winner of the season-ahead "
+                       f"where <code>best</code> is <b>{_esc(name)}</b>, the winner of the season-ahead "
                        f"board (benchmarks/season_ahead.py; docs/season_ahead.md), not of this one."
                        if model == "best" and horizon_days > CUTOVER_DAYS else "") + "</p>")
         add_table("leaderboard", board, "Leaderboard (lower mae / crps / wk_rmse is better)",
