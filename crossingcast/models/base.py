@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator
 from crossingcast.errors import ModelError, NotFittedError
 
 __all__ = ["Forecast", "BaseForecaster", "DEFAULT_QUANTILES", "quantile_label", "load_forecaster",
-           "MIN_ONGOING_EVENT_DAYS", "young_ongoing_event", "indistinguishable_event"]
+           "MIN_ONGOING_EVENT_DAYS", "young_ongoing_event", "indistinguishable_event", "unidentified_event"]
 
 DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
@@ -130,6 +130,18 @@ def indistinguishable_event(values, kept, min_days: float, days_per_row: float =
             return (f"indistinguishable from {name} in the training window (in force differently on "
                     f"{differ:.0f} days < {min_days:g}): {name}'s coefficient carries both")
     return None
+
+
+def unidentified_event(values, kept, min_event_days: float, days_per_row: float = 1.0) -> str | None:
+    """Why an event column gets no coefficient of its own, or ``None``: the event rules the models share.
+
+    :func:`young_ongoing_event` with ``min_event_days`` (a model parameter),
+    then :func:`indistinguishable_event` against the event columns already
+    ``kept`` with :data:`MIN_ONGOING_EVENT_DAYS` days.  Used by the hurdle
+    model (daily rows) and the weekly SARIMAX (``days_per_row=7``).
+    """
+    return (young_ongoing_event(values, min_event_days, days_per_row=days_per_row)
+            or indistinguishable_event(values, kept, MIN_ONGOING_EVENT_DAYS, days_per_row=days_per_row))
 
 
 def quantile_label(q: float) -> str:

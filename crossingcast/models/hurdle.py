@@ -105,8 +105,7 @@ import pandas as pd
 from crossingcast.errors import ModelError
 from crossingcast.features import lag_features
 from crossingcast.frame import TARGET, climatology_weather, event_columns, weather_columns
-from crossingcast.models.base import (MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast, indistinguishable_event,
-                                      young_ongoing_event)
+from crossingcast.models.base import MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast, unidentified_event
 from crossingcast.models.distributions import (LEVEL_HORIZONS, band_level_sd, crossing_persistence, hurdle_paths,
                                                level_sd_at, level_sd_floor, monotone_level_sd)
 
@@ -212,7 +211,8 @@ class HurdleForecaster(BaseForecaster):
         over keep their coefficient however short.  Independently of it, an
         event in force on the same training days as an earlier kept event
         except fewer than 28 is dropped and the earlier one's coefficient
-        carries both (:func:`crossingcast.models.base.indistinguishable_event`).
+        carries both (:func:`crossingcast.models.base.unidentified_event`, the
+        rules shared with the weekly SARIMAX).
     maxiter : int
         Maximum optimiser iterations per part.
     n_paths : int
@@ -322,18 +322,17 @@ class HurdleForecaster(BaseForecaster):
                              f"window, got {n_pos} crossing / {n - n_pos} zero days")
         dropped = {}
         use = []
+        kept_events: dict[str, np.ndarray] = {}
         for c in feats:
             v = exog[c].to_numpy(dtype=float)
             if np.ptp(v) == 0:
                 dropped[c] = "constant in the training window"
-            elif c.startswith("event_") and (why := young_ongoing_event(v, self.min_event_days)):
-                dropped[c] = why
-            elif c.startswith("event_") and (why := indistinguishable_event(
-                    v, {k: exog[k].to_numpy(dtype=float) for k in use if k.startswith("event_")},
-                    MIN_ONGOING_EVENT_DAYS)):
+            elif c.startswith("event_") and (why := unidentified_event(v, kept_events, self.min_event_days)):
                 dropped[c] = why
             else:
                 use.append(c)
+                if c.startswith("event_"):
+                    kept_events[c] = v
         lvl = level is not None
         # logit: drop 0/1-type columns that separate crossing from zero days
         cross_feats = []

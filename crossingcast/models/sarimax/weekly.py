@@ -68,7 +68,7 @@ from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import (DEFAULT_QUANTILES, MIN_ONGOING_EVENT_DAYS, BaseForecaster, Forecast,
-                                      indistinguishable_event, young_ongoing_event)
+                                      unidentified_event)
 from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
                                                missing_level_sd, monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
@@ -183,8 +183,9 @@ class WeeklySarimax(BaseForecaster):
         with ``min_event_days=56`` (outturn 14,796); 56 days costs elsewhere
         (docs/season_ahead.md).  Independently of it, an event in force in
         the same training weeks as an earlier kept event except fewer than
-        ``MIN_EVENT_WEEKS`` is dropped and the earlier one's coefficient
-        carries both (:func:`crossingcast.models.base.indistinguishable_event`).
+        28 days (four weeks) is dropped and the earlier one's coefficient
+        carries both (:func:`crossingcast.models.base.unidentified_event`, the
+        rules shared with the hurdle model).
 
     Attributes
     ----------
@@ -339,12 +340,9 @@ class WeeklySarimax(BaseForecaster):
             if c.startswith("event_") and min((col > 0).sum(), (col == 0).sum()) < MIN_EVENT_WEEKS:
                 dropped[c] = f"in or out of force in fewer than {MIN_EVENT_WEEKS} training weeks"
                 continue
-            if c.startswith("event_") and (why := young_ongoing_event(col, self.min_event_days, days_per_row=7)):
-                dropped[c] = why
-                continue
-            if c.startswith("event_") and (why := indistinguishable_event(
-                    col, {names[k]: Xw[:, k] for k in keep if names[k].startswith("event_")},
-                    7 * MIN_EVENT_WEEKS, days_per_row=7)):
+            if c.startswith("event_") and (why := unidentified_event(
+                    col, {names[k]: Xw[:, k] for k in keep if names[k].startswith("event_")}, self.min_event_days,
+                    days_per_row=7)):
                 dropped[c] = why
                 continue
             B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
