@@ -17,9 +17,14 @@ included).  If even the hindsight-best member misses a target, no choice of that
 before the season can meet it; reaching it needs information the arrivals series alone does not hold
 (weather, policy).
 
+With ``--per-origin TABLE`` (the table ``benchmarks/season_ahead.py --per-origin`` writes) it also asks the
+same of **every combination of the models**: the mean total as a weighted sum of the models' mean totals,
+weights non-negative and summing to one (a linear pool's mean), picked by linear programming to minimise the
+MAPE of the scored years themselves -- with up to nine weights for four or five answers, a generous bound.
+
 Usage::
 
-    CROSSINGCAST_DATA=../shared/data python benchmarks/season_ahead_ceiling.py
+    CROSSINGCAST_DATA=../shared/data python benchmarks/season_ahead_ceiling.py [--per-origin qa.csv]
 
 Last line: ``RESULT ceiling_jun_sep_mape=.. ceiling_may_aug20_mape=.. ceiling_year_mape=..`` (one
 parameter, hindsight-best) -- compare with the targets 0.15 / (peers) / 0.08.
@@ -27,6 +32,7 @@ parameter, hindsight-best) -- compare with the targets 0.15 / (peers) / 0.08.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -69,7 +75,51 @@ def errors(rows: list[dict], shrink: float, scale: float = 1.0, clip=(0.33, 3.0)
                      / (r["ytd"] + r["actual"]) - 1.0 for r in rows])
 
 
+def best_combination(table: pd.DataFrame, target: str, origin_md: str, years) -> tuple[float, dict, pd.Series]:
+    """Hindsight-best weights (simplex) of the models' mean totals for one task of a per-origin table.
+
+    Minimises ``mean_y |(known_y + sum_m w_m mean_{m,y}) / (known_y + actual_y) - 1|`` over ``w >= 0``,
+    ``sum w = 1`` (a linear programme).  Returns the MAPE, the weights and the per-year errors.
+    """
+    from scipy.optimize import linprog
+
+    rows = table[(table["target"] == target) & (table["origin"].dt.strftime("%m-%d") == origin_md)
+                 & table["year"].isin(list(years))]
+    means = rows.pivot_table(index="year", columns="model", values="mean").dropna(axis=1)
+    truth = rows.groupby("year")[["actual", "known_actual"]].first().loc[means.index]
+    denom = (truth["actual"] + truth["known_actual"]).to_numpy(float)
+    X, b = means.to_numpy(float) / denom[:, None], 1.0 - truth["known_actual"].to_numpy(float) / denom
+    n, m = X.shape  # variables: weights (m), then |error| bounds (n)
+    res = linprog(np.r_[np.zeros(m), np.ones(n)],
+                  A_ub=np.block([[X, -np.eye(n)], [-X, -np.eye(n)]]), b_ub=np.r_[b, -b],
+                  A_eq=np.r_[np.ones(m), np.zeros(n)][None, :], b_eq=[1.0], bounds=[(0, None)] * (m + n))
+    if not res.success:
+        raise RuntimeError(f"linear programme for {target} from {origin_md} failed: {res.message}")
+    w = res.x[:m]
+    return float(res.fun / n), dict(zip(means.columns, w)), pd.Series(X @ w - b, index=means.index)
+
+
+def combination_section(path: Path) -> dict:
+    """Print the hindsight-best combination of every model in a per-origin table, per task."""
+    table = pd.read_csv(path, parse_dates=["origin"])
+    out = {}
+    print(f"\n## Hindsight-best combination of the models in {path.name}")
+    print("| task | models | MAPE | weights (> 0.01) | errors by year (%) |")
+    print("|---|---|---|---|---|")
+    for task, target in (("jun_sep", "jun_sep"), ("may_aug20", "may_aug20"), ("year", "year")):
+        origin_md, years = TASKS[task][0], TASKS[task][3]
+        mape, w, err = best_combination(table, target, origin_md, years)
+        kept = ", ".join(f"{k} {v:.2f}" for k, v in sorted(w.items(), key=lambda kv: -kv[1]) if v > 0.01)
+        cells = ", ".join(f"{y} {100 * e:+.1f}" for y, e in err.items())
+        print(f"| {task} | {len(w)} | {mape:.3f} | {kept} | {cells} |")
+        out[task] = mape
+    return out
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-origin", type=Path, help="per-origin table of benchmarks/season_ahead.py (CSV)")
+    args = ap.parse_args()
     frame = load_frame()
     result = {}
     for task, (o, s, e, years, add_ytd) in TASKS.items():
@@ -90,7 +140,9 @@ def main() -> None:
             cells = " | ".join(f"{100 * v:+.1f}" for v in errs)
             print(f"| {label} | {par} | {np.mean(np.abs(errs)):.3f} | {cells} |")
         result[task] = mape[b1]
-    print("\nRESULT " + " ".join(f"ceiling_{k}_mape={v:.3f}" for k, v in result.items()))
+    combos = combination_section(args.per_origin) if args.per_origin else {}
+    print("\nRESULT " + " ".join(f"ceiling_{k}_mape={v:.3f}" for k, v in result.items())
+          + "".join(f" combination_{k}_mape={v:.3f}" for k, v in combos.items()))
 
 
 if __name__ == "__main__":

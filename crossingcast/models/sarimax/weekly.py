@@ -45,7 +45,9 @@ Parameter uncertainty
 ``n_param_draws`` parameter vectors are drawn from the estimated covariance
 (``cov_type="opg"``, outer product of the score; AR/MA coefficients clipped to
 (-0.98, 0.98), variances floored), each filtered through the data and given
-``n_paths / n_param_draws`` paths.  Draw 0 is the estimate itself.
+``n_paths / n_param_draws`` paths.  Draw 0 is the estimate itself; the others
+come in antithetic pairs (estimate ± the same deviation), which keeps the
+predictive mean from depending on the seed.
 
 Updating
 --------
@@ -146,7 +148,9 @@ class WeeklySarimax(BaseForecaster):
         Box-Cox exponent ``lam`` of the weekly scale, ``h(w) = ((w + c)^lam - 1) / lam``; 0 is ``log(w + c)``.
     n_paths : int
     n_param_draws : int
-        Parameter vectors drawn from the estimated covariance (1: estimate only).
+        Parameter vectors: the estimate, then antithetic pairs drawn from the
+        estimated covariance (1: estimate only; the default 21 is the
+        estimate and 10 pairs).
     random_state : int
     maxiter : int
         L-BFGS iterations of the weekly fit.
@@ -198,7 +202,7 @@ class WeeklySarimax(BaseForecaster):
     def __init__(self, order: Sequence[int] = (0, 1, 1), fourier_order: int = 3,
                  features: Sequence[str] | None = None, train_years: float | None = 4, offset: float = 0.05,
                  boxcox: float = 0.25,
-                 n_paths: int = 1000, n_param_draws: int = 20, random_state: int = 0, maxiter: int = 100,
+                 n_paths: int = 1000, n_param_draws: int = 21, random_state: int = 0, maxiter: int = 100,
                  ridge: float = 1.0, max_draw_variance_ratio: float = 4.0, level_sd_fraction: float = 1.0,
                  level_calibration: str = "holdout", calibration_years: int = 3, max_level_sd: float = 0.6,
                  min_event_days: int = MIN_ONGOING_EVENT_DAYS):
@@ -505,8 +509,13 @@ class WeeklySarimax(BaseForecaster):
         names = self.param_names_
         arma = [i for i, p in enumerate(names) if p.startswith(("ar.", "ma."))]
         var = [i for i, p in enumerate(names) if p == "sigma2"]
-        for _ in range(n - 1):
-            p = self.params_ + L @ rng.standard_normal(len(self.params_))
+        # Antithetic pairs (estimate + Lz, estimate - Lz): the back-transformed mean is a convex, skewed function of
+        # the parameters, and independent draws left it seed-dependent (measured on the 2026 data, six seeds: CV 7 %
+        # of the rest-of-season mean with 20 independent draws, 1.1 % with 10 antithetic pairs; 300 independent
+        # draws, fifteen times the cost, agree with the pairs within 1 %).
+        z = rng.standard_normal(((n - 1 + 1) // 2, len(self.params_)))
+        for zi in np.stack([z, -z], axis=1).reshape(-1, len(self.params_))[: n - 1]:
+            p = self.params_ + L @ zi
             p[arma] = np.clip(p[arma], -0.98, 0.98)
             p[var] = np.maximum(p[var], 0.25 * self.params_[var])
             draws.append(p)
