@@ -73,8 +73,8 @@ def event_changes(history: pd.DataFrame, future: pd.DataFrame) -> list[str]:
     A model with an effect for an event carries its end (or start) into the
     forecast, so these assumptions can move a season total a lot (measured at
     30 April 2026: the UK-France returns pilot scheduled to end on 30 June
-    2026 puts ``ensemble_qa``'s June-September total at 18,427 against
-    16,055 with the pilot extended; docs/season_ahead.md).  Scenarios test
+    2026 puts ``ensemble_qa``'s July-September total at 15,071 against
+    12,393 with the pilot extended; docs/season_ahead.md).  Scenarios test
     other assumptions.
 
     Parameters
