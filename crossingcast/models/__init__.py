@@ -45,7 +45,7 @@ BEST_SHORT_MODEL = "gbm"
 
 #: Season-ahead choice (see docs/models.md, "Choosing a model"): ``ensemble_qa`` (quantile average of five
 #: members) has the lowest CRPS of rest-of-season totals (benchmarks/season_ahead.py, 122 origins 2021-2025:
-#: 2,836 against persistence's 3,298, the best single model; better in 4 of 5 seasons).
+#: 2,839 against persistence's 3,298, the best single model; better in 4 of 5 seasons).
 BEST_SEASON_MODEL = "ensemble_qa"
 
 #: Horizons (days ahead of the last observed day) up to this use :data:`BEST_SHORT_MODEL`; longer ones
