@@ -89,7 +89,7 @@ def test_mean_is_predictive_mean_of_the_paths(summer_forecast):
 
 def test_mean_not_backtransformed_model_mean(fitted, summer_future):
     """The trap: h^-1(E h(W)) is the weekly median; the predictive mean is larger."""
-    from crossingcast.models.sarimax.weekly import _backward
+    from crossingcast.models.sarimax.transforms import boxcox_backward
 
     model = copy.deepcopy(fitted).set_params(n_param_draws=1)
     fc = model.predict(summer_future)
@@ -101,7 +101,7 @@ def test_mean_not_backtransformed_model_mean(fitted, summer_future):
     res = SARIMAX(model.z_, exog=model.exog_w_, order=tuple(model.order)).filter(model.params_)
     f = res.get_forecast(n_weeks, exog=model._week_exog(Xw))
     m, v = np.asarray(f.predicted_mean), np.asarray(f.var_pred_mean)
-    median_total = _backward(m, model.boxcox, model.offset_).sum()
+    median_total = boxcox_backward(m, model.boxcox, model.offset_).sum()
     weekly_means = boxcox_offset_mean(m, v, model.boxcox, model.offset_)
     assert weekly_means.sum() > 1.1 * median_total
     # the forecast's mean over whole weeks is that weekly mean (day shares sum to one)
@@ -281,3 +281,25 @@ def test_events_in_force_together_share_one_coefficient(frame):
         "indistinguishable from event_french_maritime_interventions_2025")
     coef = dict(zip(m.week_features_, m.results_.params[:len(m.week_features_)]))
     assert abs(coef["event_french_maritime_interventions_2025"]) < 5
+
+
+def test_parameter_draws_are_the_estimate_then_antithetic_pairs():
+    from crossingcast.models.sarimax import parameter_draws
+
+    params = np.array([0.5, -0.2, 2.0])
+    cov = np.array([[0.04, 0.01, 0.0], [0.01, 0.09, 0.0], [0.0, 0.0, 0.25]])
+    draws = parameter_draws(params, cov, 7, np.random.default_rng(3))
+    assert len(draws) == 7
+    np.testing.assert_array_equal(draws[0], params)
+    for a, b in zip(draws[1::2], draws[2::2]):  # each pair is mirrored about the estimate
+        np.testing.assert_allclose(a + b, 2 * params)
+        assert not np.allclose(a, params)
+    # an even count keeps the first half of the last pair; one draw is the estimate alone
+    assert len(parameter_draws(params, cov, 6, np.random.default_rng(3))) == 6
+    assert len(parameter_draws(params, cov, 1, np.random.default_rng(3))) == 1
+    # bounds: AR/MA coefficients inside (-0.98, 0.98), variances floored at a quarter of the estimate
+    wide = parameter_draws(params, cov * 400, 41, np.random.default_rng(0), bounded=[0, 1], variances=[2])
+    arma = np.array([d[:2] for d in wide])
+    assert np.abs(arma).max() <= 0.98 and np.isclose(np.abs(arma).max(), 0.98)
+    assert min(d[2] for d in wide) == pytest.approx(0.25 * params[2])
+

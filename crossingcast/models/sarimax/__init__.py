@@ -9,13 +9,16 @@ docs/models.md compares them with measured figures.
 from __future__ import annotations
 
 from crossingcast.errors import ModelError
-from crossingcast.models.sarimax.daily import TRANSFORMS, DailySarimax, clipped_backtransform_mean
+from crossingcast.models.sarimax.daily import DailySarimax
 from crossingcast.models.sarimax.shares import DayShareModel
-from crossingcast.models.sarimax.simulate import simulate_state_space
-from crossingcast.models.sarimax.weekly import WeeklySarimax, boxcox_offset_mean, lognormal_offset_mean
+from crossingcast.models.sarimax.simulate import parameter_draws, simulate_state_space
+from crossingcast.models.sarimax.transforms import (TRANSFORMS, boxcox_offset_mean, clipped_backtransform_mean,
+                                                     lognormal_offset_mean)
+from crossingcast.models.sarimax.weekly import WeeklySarimax
 
 __all__ = ["SarimaxForecaster", "WeeklySarimax", "DailySarimax", "DayShareModel", "DESIGNS", "sarimax_forecaster",
-           "TRANSFORMS", "clipped_backtransform_mean", "lognormal_offset_mean", "boxcox_offset_mean", "simulate_state_space"]
+           "TRANSFORMS", "clipped_backtransform_mean", "lognormal_offset_mean", "boxcox_offset_mean",
+           "simulate_state_space", "parameter_draws"]
 
 #: The default design is the one that won the measurements in docs/models.md.
 SarimaxForecaster = WeeklySarimax

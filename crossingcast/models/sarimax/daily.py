@@ -1,4 +1,4 @@
-"""The daily design (``design="daily_sqrt"``): SARIMAX on a variance-stabilised scale of daily counts, simulated back-transform.
+"""The daily design (``design="daily_sqrt"``): SARIMAX on a variance-stabilised scale of daily counts.
 
 Model
 -----
@@ -57,72 +57,20 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features, fourier_terms
 from crossingcast.frame import TARGET, event_columns, future_frame, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast
 from crossingcast.models.sarimax.simulate import simulate_state_space
+from crossingcast.models.sarimax.transforms import (TRANSFORMS, clipped_backtransform_mean, transform_backward,
+                                                     transform_forward)
 from crossingcast.models.sarimax.updates import new_days
 
-__all__ = ["DailySarimax", "TRANSFORMS", "clipped_backtransform_mean"]
+__all__ = ["DailySarimax"]
 
-TRANSFORMS = ("sqrt", "log1p", "none")
 _MEAN_METHODS = ("simulate", "analytic")
 _DAY = pd.Timedelta(days=1)
-
-
-def _forward(y: np.ndarray, transform: str) -> np.ndarray:
-    y = np.asarray(y, dtype=float)
-    if transform == "sqrt":
-        return np.sqrt(y)
-    if transform == "log1p":
-        return np.log1p(y)
-    return y
-
-
-def _backward(z: np.ndarray, transform: str) -> np.ndarray:
-    """Back-transform values on the model scale; negative model values are zero days."""
-    z = np.maximum(np.asarray(z, dtype=float), 0.0)
-    if transform == "sqrt":
-        return z * z
-    if transform == "log1p":
-        return np.expm1(z)
-    return z
-
-
-def clipped_backtransform_mean(m, v, transform: str) -> np.ndarray:
-    """Exact mean of the back-transformed, zero-clipped Gaussian ``Z ~ N(m, v)``.
-
-    Parameters
-    ----------
-    m, v : array-like
-        Mean and variance on the transformed scale.
-    transform : {"sqrt", "log1p", "none"}
-        The transform the model was fitted on.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``E[h(max(Z, 0))]`` with ``h`` the inverse transform; this is the mean
-        of the simulated back-transformed paths (up to Monte Carlo error).
-    """
-    m = np.asarray(m, dtype=float)
-    v = np.clip(np.asarray(v, dtype=float), 1e-12, None)
-    s = np.sqrt(v)
-    a = m / s
-    cdf, pdf = stats.norm.cdf(a), stats.norm.pdf(a)
-    if transform == "sqrt":
-        out = (m * m + v) * cdf + m * s * pdf
-    elif transform == "log1p":
-        # E[(e^Z - 1) 1{Z > 0}]; exp(m + v/2) Phi(a + s) computed on the log scale for stability.
-        out = np.exp(m + v / 2 + stats.norm.logcdf(a + s)) - cdf
-    elif transform == "none":
-        out = m * cdf + s * pdf
-    else:  # pragma: no cover - validated earlier
-        raise ModelError(f"unknown transform {transform!r}")
-    return np.clip(out, 0.0, None)
 
 
 class DailySarimax(BaseForecaster):
@@ -431,7 +379,7 @@ class DailySarimax(BaseForecaster):
         self.const_ = int(self.order[1]) + int(self.seasonal_order[1]) == 0
         exog_names = (["const"] if self.const_ else []) + features
         tidx = pd.DatetimeIndex(frame.index, freq="D", name="date")
-        z_raw = _forward(y, self.transform)
+        z_raw = transform_forward(y, self.transform)
         self._fit_scale(z_raw, X, tidx)
         z, X = self._scaled(z_raw, X, tidx)
 
@@ -509,7 +457,7 @@ class DailySarimax(BaseForecaster):
         new, y = new_days(frame, idx, self.target_, self.last_date_)
         X = self._design(new, self.features_, "update frame")
         nidx = pd.DatetimeIndex(new.index, freq="D", name="date")
-        z, X = self._scaled(_forward(y, self.transform), X, nidx)
+        z, X = self._scaled(transform_forward(y, self.transform), X, nidx)
         z = pd.Series(z, index=nidx, name=self.results_.model.endog_names)
         Xdf = pd.DataFrame(X, index=nidx, columns=self.exog_names_) if X.shape[1] else None
         with warnings.catch_warnings():
@@ -593,7 +541,7 @@ class DailySarimax(BaseForecaster):
         sims = simulate_state_space(self.results_, X, int(self.n_paths), rng)
         # (n_days, n_paths) on the transformed scale (undo the variance scaling).
         sims = (sims * scale[:, None])[gap:]
-        paths = _backward(sims, self.transform).T
+        paths = transform_backward(sims, self.transform).T
         if self.mean_method == "analytic":
             m, v = self._marginal(X, scale)
             mean = clipped_backtransform_mean(m[gap:], v[gap:], self.transform)

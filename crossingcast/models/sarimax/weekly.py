@@ -64,7 +64,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from crossingcast.errors import FrameError, ModelError
 from crossingcast.features import calendar_features
@@ -74,10 +73,11 @@ from crossingcast.models.base import (DEFAULT_QUANTILES, MIN_ONGOING_EVENT_DAYS,
 from crossingcast.models.distributions import (LEVEL_HORIZONS, _level_factor, level_sd_at, level_sd_floor,
                                                missing_level_sd, monotone_level_sd)
 from crossingcast.models.sarimax.shares import DayShareModel
-from crossingcast.models.sarimax.simulate import simulate_state_space
+from crossingcast.models.sarimax.simulate import parameter_draws, simulate_state_space
+from crossingcast.models.sarimax.transforms import boxcox_backward, boxcox_forward, boxcox_offset_mean
 from crossingcast.models.sarimax.updates import new_days
 
-__all__ = ["WeeklySarimax", "lognormal_offset_mean", "boxcox_offset_mean"]
+__all__ = ["WeeklySarimax"]
 
 _DAY = pd.Timedelta(days=1)
 #: Horizons (days) from which the held-out level calibration applies; shorter ones keep the floor.
@@ -87,43 +87,6 @@ _MIN_CALIBRATED_H = 63
 #: partial week (measured: -25.7 with standard error 19,547 for the 2022 Nationality and Borders Act at
 #: origin 2022-04-30, which made the season paths overflow).
 MIN_EVENT_WEEKS = 4
-
-
-def lognormal_offset_mean(m, v, c: float) -> np.ndarray:
-    """``E[max(exp(Z) - c, 0)]`` for ``Z ~ N(m, v)`` (``c >= 0``)."""
-    m = np.asarray(m, dtype=float)
-    v = np.clip(np.asarray(v, dtype=float), 1e-12, None)
-    if c <= 0:
-        return np.exp(m + v / 2)
-    s = np.sqrt(v)
-    a = (m - np.log(c)) / s
-    return np.clip(np.exp(m + v / 2 + stats.norm.logcdf(a + s)) - c * stats.norm.cdf(a), 0.0, None)
-
-
-def _forward(w, lam: float, c: float) -> np.ndarray:
-    w = np.asarray(w, dtype=float) + c
-    return np.log(w) if lam == 0 else (w ** lam - 1.0) / lam
-
-
-def _backward(z, lam: float, c: float) -> np.ndarray:
-    z = np.asarray(z, dtype=float)
-    w = np.exp(z) if lam == 0 else np.clip(lam * z + 1.0, 0.0, None) ** (1.0 / lam)
-    return np.clip(w - c, 0.0, None)
-
-
-_GH_X, _GH_W = np.polynomial.hermite.hermgauss(40)
-
-
-def boxcox_offset_mean(m, v, lam: float, c: float) -> np.ndarray:
-    """``E[max(h^{-1}(Z), 0)]`` for ``Z ~ N(m, v)``, ``h(w) = ((w + c)^lam - 1) / lam`` (``log(w + c)`` at 0).
-
-    Closed form for ``lam = 0`` (:func:`lognormal_offset_mean`), 40-node Gauss-Hermite quadrature otherwise.
-    """
-    if lam == 0:
-        return lognormal_offset_mean(m, v, c)
-    m = np.asarray(m, dtype=float)[..., None]
-    s = np.sqrt(2 * np.clip(np.asarray(v, dtype=float), 0.0, None))[..., None]
-    return (_backward(m + s * _GH_X, lam, c) * _GH_W).sum(axis=-1) / np.sqrt(np.pi)
 
 
 class WeeklySarimax(BaseForecaster):
@@ -360,7 +323,7 @@ class WeeklySarimax(BaseForecaster):
         self.week_features_ = (["const"] if const else []) + [names[j] for j in keep]
         W = Y.sum(axis=1)
         self.offset_ = float(self.offset) * max(float(W.mean()), 1.0)
-        z = _forward(W, float(self.boxcox), self.offset_)
+        z = boxcox_forward(W, float(self.boxcox), self.offset_)
         self.shares_ = DayShareModel(ridge=self.ridge).fit(
             S, Y, [f"dow_{k}" for k in range(1, 7)] + requested)
         exog = self._week_exog(Xw)
@@ -486,7 +449,7 @@ class WeeklySarimax(BaseForecaster):
         hist.index = pd.DatetimeIndex(hist.index, freq="D", name="date")
         hist.attrs = attrs
         Y, Xw, _, _ = self._weekly(hist, hist.index[-1])
-        z = _forward(Y.sum(axis=1), float(self.boxcox), self.offset_)
+        z = boxcox_forward(Y.sum(axis=1), float(self.boxcox), self.offset_)
         self.z_, self.exog_w_ = z, self._week_exog(Xw)
         model = SARIMAX(self.z_, exog=self.exog_w_, order=tuple(self.order))
         with warnings.catch_warnings():
@@ -499,27 +462,13 @@ class WeeklySarimax(BaseForecaster):
 
     # ------------------------------------------------------------ predict
     def _param_draws(self, rng: np.random.Generator) -> list[np.ndarray]:
-        draws = [self.params_]
         n = min(int(self.n_param_draws), int(self.n_paths))
         if n <= 1 or self.param_cov_ is None:
-            return draws
-        cov = (self.param_cov_ + self.param_cov_.T) / 2
-        w, v = np.linalg.eigh(cov)
-        L = v * np.sqrt(np.clip(w, 0.0, None))
+            return [self.params_]
         names = self.param_names_
-        arma = [i for i, p in enumerate(names) if p.startswith(("ar.", "ma."))]
-        var = [i for i, p in enumerate(names) if p == "sigma2"]
-        # Antithetic pairs (estimate + Lz, estimate - Lz): the back-transformed mean is a convex, skewed function of
-        # the parameters, and independent draws left it seed-dependent (measured on the 2026 data, six seeds: CV 7 %
-        # of the rest-of-season mean with 20 independent draws, 1.1 % with 10 antithetic pairs; 300 independent
-        # draws, fifteen times the cost, agree with the pairs within 1 %).
-        z = rng.standard_normal(((n - 1 + 1) // 2, len(self.params_)))
-        for zi in np.stack([z, -z], axis=1).reshape(-1, len(self.params_))[: n - 1]:
-            p = self.params_ + L @ zi
-            p[arma] = np.clip(p[arma], -0.98, 0.98)
-            p[var] = np.maximum(p[var], 0.25 * self.params_[var])
-            draws.append(p)
-        return draws
+        return parameter_draws(self.params_, self.param_cov_, n, rng,
+                               bounded=[i for i, p in enumerate(names) if p.startswith(("ar.", "ma."))],
+                               variances=[i for i, p in enumerate(names) if p == "sigma2"])
 
     def _future_rows(self, future: pd.DataFrame, n_days: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
         """Daily regressors for ``last_date_ + 1 .. last_date_ + n_days`` (gap and tail days from the history)."""
@@ -612,7 +561,7 @@ class WeeklySarimax(BaseForecaster):
             sims.append(simulate_state_space(res_ref, X, k_extra, rng))
             means.extend([means[0]] * n_rejected)
         week_mean = np.mean(means, axis=0)  # E over parameter draws
-        totals = _backward(np.column_stack(sims), float(self.boxcox), self.offset_).T  # (n_paths, n_weeks)
+        totals = boxcox_backward(np.column_stack(sims), float(self.boxcox), self.offset_).T  # (n_paths, n_weeks)
         if not (np.isfinite(totals).all() and np.isfinite(week_mean).all()) or totals.max() > 1e12:
             raise ModelError(f"weekly SARIMAX: simulated weekly totals overflow (max {np.nanmax(totals):.3g}) for "
                              f"{idx[0].date()}..{idx[-1].date()}; use a larger boxcox or a stationary order")
