@@ -7,7 +7,7 @@ Summer rolling origins (Sundays 31 May..29 Sep, 2021-2025), hurdle refitted at e
 (share of paths below the observed sd = PIT: uniform if the paths have the observed week-to-week spread),
 for persistence 0 / "lag1" / "auto" (rho matched to the variance of weekly crossing-day counts).
 Prints one line per setting and a final ``RESULT`` line."""
-import warnings, sys, time
+import warnings, time
 warnings.simplefilter("ignore")
 import numpy as np, pandas as pd
 from _common import load_frame

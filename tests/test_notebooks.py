@@ -6,7 +6,6 @@ the docs site renders them as saved; a notebook without a figure fails here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat

@@ -58,7 +58,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from crossingcast.errors import FrameError, ModelError
+from crossingcast.errors import ModelError
 from crossingcast.features import lag_features
 from crossingcast.frame import TARGET, feature_columns, weather_columns
 from crossingcast.models.base import DEFAULT_QUANTILES, BaseForecaster, Forecast

@@ -342,7 +342,7 @@ class HurdleForecaster(BaseForecaster):
             if len(np.unique(v)) <= 2 and on.any() and (~on).any():
                 out_on = cross[on]
                 if out_on.min() == out_on.max():
-                    dropped[c] = f"perfectly separates crossing days where non-zero (logit part only)"
+                    dropped[c] = "perfectly separates crossing days where non-zero (logit part only)"
                     cross_feats.append(None)
                     continue
             cross_feats.append(c)

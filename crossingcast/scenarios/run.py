@@ -8,7 +8,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from crossingcast.errors import ScenarioError  # noqa: F401  (raised by the changes it runs)
 from crossingcast.scenarios.changes import apply_future, apply_prevention_changes
 from crossingcast.scenarios.spec import (_DAY, _PREVENTION_KINDS, Scenario, ScenarioSpec, _check_spec_against,
                                          _iso, load_spec, spec_from_dict)

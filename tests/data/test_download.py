@@ -9,14 +9,13 @@ from __future__ import annotations
 import http.server
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
 
 from crossingcast.data import homeoffice as ho
 from crossingcast.data.home import DataHome
-from crossingcast.errors import DataQualityWarning, DownloadError, OfflineError
+from crossingcast.errors import DataQualityWarning, OfflineError
 
 PAGE = (Path(__file__).parents[1] / "fixtures" / "govuk_publication_page.html").read_text(encoding="utf-8")
 ODS_PATH = "/media/65f1a2b3c4d5e6f7a8b9c0d1/small-boats-time-series.ods"

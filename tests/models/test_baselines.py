@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import crossingcast as cc
 from crossingcast.errors import ModelError, NotFittedError
 from crossingcast.frame import future_frame
 from crossingcast.models import make_forecaster

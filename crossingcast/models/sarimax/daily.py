@@ -535,8 +535,6 @@ class DailySarimax(BaseForecaster):
         """
         self._check_fitted()
         X, scale, gap, gap_mode = self._future_design(future)
-        n_days = len(future)
-        nsim = X.shape[0]
         rng = np.random.default_rng(self.random_state)
         sims = simulate_state_space(self.results_, X, int(self.n_paths), rng)
         # (n_days, n_paths) on the transformed scale (undo the variance scaling).
