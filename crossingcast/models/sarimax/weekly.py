@@ -298,6 +298,7 @@ class WeeklySarimax(BaseForecaster):
         dropped: dict[str, str] = {}
         const = int(self.order[1]) == 0
         keep: list[int] = []
+        kept_events: dict[str, np.ndarray] = {}
         base = [np.ones(len(Xw))] if const else []
         for j, c in enumerate(names):
             col = Xw[:, j]
@@ -307,9 +308,8 @@ class WeeklySarimax(BaseForecaster):
             if c.startswith("event_") and min((col > 0).sum(), (col == 0).sum()) < MIN_EVENT_WEEKS:
                 dropped[c] = f"in or out of force in fewer than {MIN_EVENT_WEEKS} training weeks"
                 continue
-            if c.startswith("event_") and (why := unidentified_event(
-                    col, {names[k]: Xw[:, k] for k in keep if names[k].startswith("event_")}, self.min_event_days,
-                    days_per_row=7)):
+            if c.startswith("event_") and (why := unidentified_event(col, kept_events, self.min_event_days,
+                                                                     days_per_row=7)):
                 dropped[c] = why
                 continue
             B = np.column_stack(base + [Xw[:, k] for k in keep]) if (base or keep) else np.zeros((len(col), 0))
@@ -319,6 +319,8 @@ class WeeklySarimax(BaseForecaster):
                     dropped[c] = "collinear with other weekly regressors in the training window"
                     continue
             keep.append(j)
+            if c.startswith("event_"):
+                kept_events[c] = col
         self.week_cols_ = keep
         self.week_features_ = (["const"] if const else []) + [names[j] for j in keep]
         W = Y.sum(axis=1)
