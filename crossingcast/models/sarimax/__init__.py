@@ -1,6 +1,6 @@
 """SARIMAX forecasters (statsmodels at the core), in two designs.
 
-``design="weekly"`` (the default ``sarimax``, :class:`WeeklySarimax`): SARIMAX on log weekly totals with a
+``design="weekly"`` (the default ``sarimax``, :class:`WeeklySarimax`): SARIMAX on Box-Cox weekly totals with a
 local level, parameter draws, and a Dirichlet-multinomial day-share model.  ``design="daily_sqrt"``
 (:class:`DailySarimax`): the earlier regression with seasonal ARMA errors on the square root of daily counts.
 docs/models.md compares them with measured figures.

@@ -90,7 +90,7 @@ MIN_EVENT_WEEKS = 4
 
 
 class WeeklySarimax(BaseForecaster):
-    """SARIMAX on log weekly totals with a Dirichlet-multinomial day-share model.
+    """SARIMAX on Box-Cox weekly totals (log at ``boxcox=0``) with a Dirichlet-multinomial day-share model.
 
     Parameters
     ----------
@@ -599,7 +599,13 @@ class WeeklySarimax(BaseForecaster):
         return np.array([floor[int(v)] for v in h], dtype=float)
 
     def coef_table(self) -> pd.DataFrame:
-        """Weekly coefficients (log scale; ``exp(coef)`` is the multiplicative effect) and day-share coefficients."""
+        """Weekly coefficients and day-share coefficients.
+
+        The weekly ones are on the model's Box-Cox scale of weekly totals: ``exp(coef)`` is a multiplicative
+        effect only with ``boxcox=0`` (log); at the default 0.25 a coefficient is a fixed shift on that scale,
+        so the multiplicative effect it means shrinks as the week's level grows (docs/models.md).  The
+        day-share ones are within-week logits.
+        """
         self._check_fitted()
         se = np.sqrt(np.diag(self.param_cov_)) if self.param_cov_ is not None else np.full(len(self.params_), np.nan)
         rows = [{"part": "weekly", "term": n, "coef": float(c), "se": float(s)}
